@@ -1,0 +1,2 @@
+export { ZooKeeperClient, OPEN_ACL_UNSAFE, type ClientOptions, type CreateOptions, type ClientState, type Watcher } from './client';
+export { parseConnectString, formatHost, type HostAddress, type ParsedConnectString } from './connect-string';

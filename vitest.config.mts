@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit and integration tests sit beside the code they test. Integration suites start real
+// Apache ZooKeeper processes, so they run one file at a time per worker and get generous timeouts.
+export default defineConfig({
+  test: {
+    include: ['src-main/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});
