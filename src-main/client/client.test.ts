@@ -266,6 +266,23 @@ describe.skipIf(!haveZk)('ZooKeeperClient against Apache ZooKeeper 3.8', () => {
     expect(await zk.exists('/drop')).toBeNull();
   });
 
+  it('re-registers more watches than fit one setWatches packet', async () => {
+    const c = new ZooKeeperClient({ connectString: server.connectString, sessionTimeoutMs: 10_000 });
+    await c.connect();
+    try {
+      const events = collector();
+      const paths = Array.from({ length: 3000 }, (_, i) => `/many-watches-${'x'.repeat(40)}-${i}`);
+      await Promise.all(paths.map((p) => c.exists(p, events.watcher)));
+      c.dropConnection();
+      await until(() => c.state === 'connected');
+      await zk.create(paths[0]);
+      await zk.create(paths[2999]);
+      await until(() => events.events.filter((e) => e.type === EventType.NodeCreated).length === 2);
+    } finally {
+      await c.close();
+    }
+  });
+
   it('reports expiry when the server has forgotten the session', async () => {
     const c = new ZooKeeperClient({ connectString: server.connectString, sessionTimeoutMs: 2000 });
     await c.connect();

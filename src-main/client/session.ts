@@ -8,11 +8,11 @@ import { ErrorCode, ZooKeeperError } from '../protocol/errors';
 import { JuteReader, JuteWriter } from '../protocol/jute';
 import { OpCode, Xid } from '../protocol/opcodes';
 import {
-  AuthPacketCodec, ReplyHeaderCodec, RequestHeaderCodec, SetWatches2Codec, SetWatchesCodec, WatcherEventCodec,
-  type WatcherEvent,
+  AuthPacketCodec, ReplyHeaderCodec, RequestHeaderCodec, WatcherEventCodec, type WatcherEvent,
 } from '../protocol/records';
 import { Connection } from './connection';
 import { formatHost, type HostAddress } from './connect-string';
+import { setWatchesFrames } from './set-watches';
 import { WatchRegistry, type Watcher } from './watch-registry';
 
 export type ClientState = 'connecting' | 'connected' | 'disconnected' | 'expired' | 'authFailed' | 'closed';
@@ -52,9 +52,6 @@ interface AuthEntry {
   scheme: string;
   auth: Buffer;
 }
-
-// setWatches packets are kept under this size, as the Java client does (SET_WATCHES_MAX_LENGTH).
-const SET_WATCHES_MAX_BYTES = 128 * 1024;
 
 export class Session extends EventEmitter<{ state: [ClientState] }> {
   state: ClientState = 'connecting';
@@ -407,39 +404,7 @@ export class Session extends EventEmitter<{ state: [ClientState] }> {
   }
 
   private sendSetWatches(): void {
-    const reg = this.watches;
-    if (reg.isEmpty()) return;
-    const toServer = (table: Map<string, unknown>) => [...table.keys()].map((p) => this.prependChroot(p));
-    const lists = {
-      data: toServer(reg.data), exist: toServer(reg.exist), child: toServer(reg.child),
-      persistent: toServer(reg.persistent), recursive: toServer(reg.persistentRecursive),
-    };
-    // Servers before 3.6 know only setWatches; use setWatches2 only when persistent watches need it.
-    const v2 = lists.persistent.length + lists.recursive.length > 0;
-    const batches: Array<Record<keyof typeof lists, string[]>> = [];
-    let batch = { data: [], exist: [], child: [], persistent: [], recursive: [] } as Record<keyof typeof lists, string[]>;
-    let size = 0;
-    for (const key of Object.keys(lists) as Array<keyof typeof lists>) {
-      for (const p of lists[key]) {
-        const n = Buffer.byteLength(p) + 4;
-        if (size + n > SET_WATCHES_MAX_BYTES && size > 0) {
-          batches.push(batch);
-          batch = { data: [], exist: [], child: [], persistent: [], recursive: [] };
-          size = 0;
-        }
-        batch[key].push(p);
-        size += n;
-      }
-    }
-    batches.push(batch);
-    for (const b of batches) {
-      this.conn!.send(JuteWriter.frame((w) => {
-        RequestHeaderCodec.write(w, { xid: Xid.setWatches, type: v2 ? OpCode.setWatches2 : OpCode.setWatches });
-        const base = { relativeZxid: this.lastZxid, dataWatches: b.data, existWatches: b.exist, childWatches: b.child };
-        if (v2) SetWatches2Codec.write(w, { ...base, persistentWatches: b.persistent, persistentRecursiveWatches: b.recursive });
-        else SetWatchesCodec.write(w, base);
-      }, size + 64));
-    }
+    for (const frame of setWatchesFrames(this.watches, this.lastZxid, (p) => this.prependChroot(p))) this.conn!.send(frame);
   }
 
   prependChroot(clientPath: string): string {
