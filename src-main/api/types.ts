@@ -138,6 +138,8 @@ export interface ZooLabEvents {
   'session.state': SessionInfo;
   /** A watch fired: the renderer refreshes what it shows of `path`. */
   'node.changed': { sessionKey: string; path: string; kind: 'data' | 'children' | 'created' | 'deleted' };
+  /** Shell output between commands (a watch set with `-w` fired), as zkCli prints it; ends in \n. */
+  'shell.output': { sessionKey: string; text: string };
 }
 
 export type ApiEventName = keyof ZooLabEvents;
@@ -146,3 +148,13 @@ export type ApiEventName = keyof ZooLabEvents;
 export type ApiRequest = { id: number; method: ApiMethod; params: unknown[] };
 export type ApiResponse = { id: number; result?: unknown; error?: ApiError };
 export type ApiPush = { event: ApiEventName; data: unknown };
+
+/** A call's outcome without the request id: what `window.zoolab.call` resolves to (it never rejects). */
+export type ApiOutcome = { result?: unknown; error?: ApiError };
+
+/** What the Electron preload exposes as `window.zoolab`. */
+export interface ZooLabBridge {
+  call(method: ApiMethod, ...params: unknown[]): Promise<ApiOutcome>;
+  /** Subscribes to pushed events; returns the unsubscribe function. */
+  on(event: ApiEventName, listener: (data: unknown) => void): () => void;
+}

@@ -436,6 +436,7 @@ export class Session extends EventEmitter<{ state: [ClientState] }> {
   }
 }
 
+// Kept referenced: a process whose only work is reaching a server must not exit while it waits.
 function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref());
+  return new Promise((r) => setTimeout(r, ms));
 }
