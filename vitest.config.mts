@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // Apache ZooKeeper processes, so they run one file at a time per worker and get generous timeouts.
 export default defineConfig({
   test: {
-    include: ['src-main/**/*.test.ts'],
+    include: ['src-main/**/*.test.ts', 'src-renderer/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

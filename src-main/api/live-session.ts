@@ -1,7 +1,7 @@
 // One open ZooKeeper session as the renderer sees it: its node operations, and the one-shot
 // watches that keep what the renderer shows live (re-armed after each event, one per path and kind).
 import type { ClientState, Watcher, ZooKeeperClient } from '../client';
-import { EventType, type WatcherEvent } from '../protocol';
+import { ErrorCode, EventType, ZooKeeperError, type WatcherEvent } from '../protocol';
 import { aclView, createModeValue, fromBase64, sessionIdHex, statView, toBase64 } from './convert';
 import { badArguments } from './errors';
 import { countSubtree, deleteSubtree } from './subtree';
@@ -51,6 +51,12 @@ export class LiveSession {
       this.zk.getACL(path),
     ]);
     return { path, data: toBase64(data), stat: statView(stat), acl: aclView(acl) };
+  }
+
+  async stat(path: string): Promise<StatView> {
+    const stat = await this.zk.exists(path);
+    if (!stat) throw new ZooKeeperError(ErrorCode.NONODE, path);
+    return statView(stat);
   }
 
   async create(input: CreateInput): Promise<{ path: string }> {

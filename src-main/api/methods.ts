@@ -11,6 +11,7 @@ const methodTable = {
   'session.info': true,
   'node.children': true,
   'node.get': true,
+  'node.stat': true,
   'node.create': true,
   'node.set': true,
   'node.delete': true,

@@ -85,6 +85,8 @@ describe.skipIf(!requireApacheZooKeeper())('ZooLab service against Apache ZooKee
     expect(node.acl).toEqual([{ perms: 31, scheme: 'world', id: 'anyone' }]);
     expect((await ok<NodeView>('node.get', k, seq.path)).data).toBeNull();
 
+    expect((await ok<StatView>('node.stat', k, '/svc')).dataLength).toBe(node.stat.dataLength);
+    expect(await fails('node.stat', k, '/no/such/node')).toMatchObject({ codeName: 'NONODE' });
     const root = await ok<{ children: string[] }>('node.children', k, '/');
     expect(root.children).toEqual(expect.arrayContaining(['svc', 'zookeeper']));
 

@@ -80,6 +80,7 @@ export class ApiClient {
     'session.info': (key) => this.session(key).info(),
     'node.children': (key, path) => this.session(key).children(text(path, 'path')),
     'node.get': (key, path) => this.session(key).get(text(path, 'path')),
+    'node.stat': (key, path) => this.session(key).stat(text(path, 'path')),
     'node.create': (key, input) => this.session(key).create(input as never),
     'node.set': (key, path, data, version) => this.session(key).set(text(path, 'path'), data, int(version, 'version')),
     'node.delete': (key, path, version) => this.session(key).delete(text(path, 'path'), int(version, 'version')),

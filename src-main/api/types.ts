@@ -122,6 +122,8 @@ export interface ZooLabApi {
   'session.info': (sessionKey: string) => SessionInfo;
   'node.children': (sessionKey: string, path: string) => ChildrenView;
   'node.get': (sessionKey: string, path: string) => NodeView;
+  /** A node's Stat without data, ACL or a watch (cheap: used for child counts of visible rows). */
+  'node.stat': (sessionKey: string, path: string) => StatView;
   'node.create': (sessionKey: string, input: CreateInput) => { path: string };
   'node.set': (sessionKey: string, path: string, data: string | null, version: number) => StatView;
   'node.delete': (sessionKey: string, path: string, version: number) => void;

@@ -1,0 +1,8 @@
+// Vite's asset imports (CSS) and single-file components, for the type checker.
+/// <reference types="vite/client" />
+
+declare module '*.vue' {
+  import type { DefineComponent } from 'vue';
+  const component: DefineComponent<object, object, unknown>;
+  export default component;
+}
