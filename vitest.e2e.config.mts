@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // The JSON copy feeds scripts/test-summary.mjs, which prints the one closing line CI reads.
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/e2e.json' },
     maxWorkers: 1,
     fileParallelism: false,
   },
