@@ -1,0 +1,3 @@
+export * from './acl';
+export * from './acl-cache';
+export * from './providers';

@@ -1,0 +1,3 @@
+export * from './session-tracker';
+export * from './session-id';
+export { ExpiryQueue } from './expiry-queue';

@@ -1,0 +1,12 @@
+export * from './data-tree';
+export * from './process-txn';
+export * from './reads';
+export * from './set-watches';
+export * from './snapshot';
+export * from './containers';
+export * from './ephemeral-type';
+export * from './stat';
+export { DIGEST_VERSION, nodeDigest } from './digest';
+export { JavaStringSet } from './java-hash-set';
+export type { DataNode } from './node-table';
+export { LIMIT_NODE, QUOTA_ZOOKEEPER, STAT_NODE, StatsTrack, limitPath, statPath } from './quota';

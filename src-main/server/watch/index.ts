@@ -1,0 +1,2 @@
+export * from './watch-manager';
+export * from './notification';
