@@ -5,6 +5,7 @@ const usage = `usage: zoolab <command> [options]
 commands:
   shell <connect> [command ...]   zkCli-style shell against any ZooKeeper (one command, or interactive)
   web [--port P]                  serve the ZooLab UI on 127.0.0.1 (prints a URL with a one-run token)
+  server <zoo.cfg>                run a ZooLab ZooKeeper server in the foreground (standalone)
 `;
 
 type Main = (args: string[]) => Promise<number>;
@@ -12,6 +13,7 @@ type Main = (args: string[]) => Promise<number>;
 const commands: Record<string, () => Promise<{ main: Main }>> = {
   shell: () => import('./shell/shell-cli'),
   web: () => import('./api/web-cli'),
+  server: () => import('./server/server-cli'),
 };
 
 async function run(argv: string[]): Promise<number> {

@@ -20,12 +20,14 @@ describe('zoo.cfg', () => {
       'server.1=127.0.0.1:2888:3888;2181',
       'server.2=h2:2889:3889:participant;0.0.0.0:2182',
       'server.3=h3:2890:3890:observer',
+      'server.4=[::1]:2891:3891;2184',
     ].join('\n'), '/x/zoo.cfg');
     expect(c.dataDir).toBe('/x/d');
     expect(c.servers).toEqual([
       { id: 1, host: '127.0.0.1', quorumPort: 2888, electionPort: 3888, role: 'participant', clientHost: null, clientPort: 2181 },
       { id: 2, host: 'h2', quorumPort: 2889, electionPort: 3889, role: 'participant', clientHost: '0.0.0.0', clientPort: 2182 },
       { id: 3, host: 'h3', quorumPort: 2890, electionPort: 3890, role: 'observer', clientHost: null, clientPort: null },
+      { id: 4, host: '::1', quorumPort: 2891, electionPort: 3891, role: 'participant', clientHost: null, clientPort: 2184 },
     ]);
   });
 

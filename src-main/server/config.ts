@@ -186,7 +186,9 @@ function parseServerLine(key: string, value: string): ServerEntry {
   const idText = key.slice('server.'.length);
   if (!/^\d+$/.test(idText)) throw new ConfigError(`${key}: the server id must be a number`);
   const [quorumPart, clientPart] = value.split(';');
-  const parts = quorumPart.split(':');
+  // An IPv6 host is written in brackets: server.2=[::1]:2889:3889
+  const bracketed = /^\[([^\]]+)\]:(.*)$/.exec(quorumPart);
+  const parts = bracketed ? [bracketed[1], ...bracketed[2].split(':')] : quorumPart.split(':');
   if (parts.length < 3) throw new ConfigError(`${key}=${value}: expected host:quorumPort:electionPort[:participant|observer][;[clientHost:]clientPort]`);
   const [host, qp, ep, role] = parts;
   const port = (text: string, what: string) => {

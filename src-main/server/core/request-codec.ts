@@ -5,7 +5,7 @@ import {
   AddWatchRequestCodec, CheckVersionRequestCodec, Create2ResponseCodec, CreateRequestCodec, CreateResponseCodec,
   CreateTTLRequestCodec, DeleteRequestCodec, ErrorResponseCodec, GetACLResponseCodec, GetAllChildrenNumberResponseCodec,
   GetChildren2ResponseCodec, GetChildrenResponseCodec, GetDataResponseCodec, GetEphemeralsRequestCodec,
-  GetEphemeralsResponseCodec, JuteReader, JuteWriter, OpCode, PathRequestCodec, PathWatchRequestCodec, SetACLRequestCodec,
+  GetEphemeralsResponseCodec, JuteReader, JuteWriter, OpCode, PathRequestCodec, PathWatchRequestCodec, ReconfigRequestCodec, SetACLRequestCodec,
   SetDataRequestCodec, SetWatches2Codec, SetWatchesCodec, StatCodec, WatchTypeRequestCodec, WhoAmIResponseCodec,
   readMultiRequest, writeMultiResponse,
 } from '../../protocol';
@@ -26,7 +26,7 @@ export function decodeWrite(type: number, r: JuteReader): WriteRequest | null {
       case OpCode.check: return { type, ...CheckVersionRequestCodec.read(r) };
       case OpCode.multi: return { type, ops: readMultiRequest(r) };
       case OpCode.closeSession: return { type };
-      case OpCode.reconfig: return { type };
+      case OpCode.reconfig: ReconfigRequestCodec.read(r); return { type };
       default: return null;
     }
   } catch {

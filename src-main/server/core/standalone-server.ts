@@ -11,6 +11,7 @@ import { javaHostAddress } from '../acl/providers';
 import { defaultProviders } from '../acl/providers';
 import type { ServerConfig } from '../config';
 import { EventLog, hexZxid } from '../events';
+import { elapsedMs } from '../net/stats';
 import type { AdminCommandResult, ClientConnection, NetServer, ServerCore } from '../net/types';
 import { checkPasswd, generatePasswd, negotiateSessionTimeout } from '../session/session-id';
 import { SessionTracker } from '../session/session-tracker';
@@ -32,7 +33,7 @@ export type ServerLog = (level: 'info' | 'warn' | 'error', message: string) => v
 
 /** What answers monitoring requests; set by the server's assembly (monitor/). */
 export interface MonitoringHandlers {
-  fourLetterWord(server: MonitoredServer, word: string, asking: ClientConnection): string;
+  fourLetterWord(server: MonitoredServer, word: string, asking: ClientConnection, traceMask?: bigint): string;
   adminCommand(server: MonitoredServer, name: string, params: URLSearchParams): AdminCommandResult | null;
   adminCommandNames(): readonly string[];
 }
@@ -93,7 +94,9 @@ export class StandaloneServer implements ServerCore, MonitoredServer {
     this.events.emit('state', { state: 'serving', mode: 'standalone', zxid: hexZxid(last) });
     this.serving = true;
     this.timers.push(setInterval(() => this.expireSessions(), Math.max(10, Math.floor(this.config.tickTime / 2))));
-    const containerEvery = Number(this.config.properties.get('zookeeper.znode.container.checkIntervalMs') ?? 60_000);
+    // ContainerManager reads the JVM property znode.container.checkIntervalMs (-D in SERVER_JVMFLAGS).
+    const props = this.config.properties;
+    const containerEvery = Number(props.get('znode.container.checkIntervalMs') ?? props.get('zookeeper.znode.container.checkIntervalMs') ?? 60_000);
     this.timers.push(setInterval(() => this.deleteEmptyContainers(), containerEvery));
     if (this.config.purgeIntervalHours > 0) {
       this.timers.push(setInterval(() => void this.db.purge(), this.config.purgeIntervalHours * 3_600_000));
@@ -141,8 +144,8 @@ export class StandaloneServer implements ServerCore, MonitoredServer {
     this.auth.set(cnxn, new AuthInfo([{ scheme: 'ip', id: javaHostAddress(cnxn.remote.address) }]));
     this.order.set(cnxn, new ReplyOrder((err) => this.log('error', `reply failed: ${(err as Error).stack}`)));
     if (req.sessionId !== 0n) return this.reconnect(cnxn, req, timeOut);
-    const receivedAt = monotonic();
-    const sessionId = this.sessions.createSession(timeOut, receivedAt);
+    const receivedAt = elapsedMs();
+    const sessionId = this.sessions.createSession(timeOut, monotonic());
     const done = this.submit({ sessionId, cxid: 0, type: OpCode.createSession, request: { type: OpCode.createSession, timeOut } });
     return done.then((a) => {
       cnxn.requestCompleted('SESS', 0, a.entry.header.zxid, receivedAt);
@@ -174,6 +177,11 @@ export class StandaloneServer implements ServerCore, MonitoredServer {
     }
     if (needsTxn(header.type)) {
       const request = decodeWrite(header.type, body);
+      // PrepRequestProcessor decodes a reconfig before it draws a zxid: a bad one costs no txn.
+      if (request === null && header.type === OpCode.reconfig) {
+        order.schedule(() => this.reply(cnxn, header, receivedAt, this.db.lastProcessedZxid, ErrorCode.MARSHALLINGERROR));
+        return;
+      }
       const done = this.submit({ sessionId, cxid: header.xid, type: header.type, request, authInfo: this.auth.get(cnxn)!.list });
       let applied: Applied | null = null;
       order.schedule(() => this.answerWrite(cnxn, header, receivedAt, applied!), done.then((a) => { applied = a; }));
@@ -187,8 +195,8 @@ export class StandaloneServer implements ServerCore, MonitoredServer {
     this.events.emit('connection', { event: 'closed', session: hexZxid(cnxn.sessionId), reason });
   }
 
-  fourLetterWord(word: string, cnxn: ClientConnection): string {
-    return this.monitoring.fourLetterWord(this, word, cnxn);
+  fourLetterWord(word: string, cnxn: ClientConnection, traceMask?: bigint): string {
+    return this.monitoring.fourLetterWord(this, word, cnxn, traceMask);
   }
 
   admin(command: string, params: URLSearchParams): AdminCommandResult | null {
