@@ -6,6 +6,8 @@ commands:
   shell <connect> [command ...]   zkCli-style shell against any ZooKeeper (one command, or interactive)
   web [--port P]                  serve the ZooLab UI on 127.0.0.1 (prints a URL with a one-run token)
   server <zoo.cfg>                run a ZooLab ZooKeeper server in the foreground (standalone)
+  bench --connect C --op create|set|get|mixed [--concurrency N] [--ops N] [--size B] [--json]
+                                  load any ZooKeeper; report ops/s and p50/p99/max latency
 `;
 
 type Main = (args: string[]) => Promise<number>;
@@ -14,6 +16,7 @@ const commands: Record<string, () => Promise<{ main: Main }>> = {
   shell: () => import('./shell/shell-cli'),
   web: () => import('./api/web-cli'),
   server: () => import('./server/server-cli'),
+  bench: () => import('./bench/bench-cli'),
 };
 
 async function run(argv: string[]): Promise<number> {

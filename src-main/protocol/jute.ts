@@ -131,8 +131,15 @@ export class JuteReader {
     return this.buf[this.pos++] !== 0;
   }
 
-  readBuffer(): Buffer | null {
+  /** A length prefix: -1 is null; any other negative is corrupt, as BinaryInputArchive says. */
+  private readLength(what: string): number {
     const n = this.readInt();
+    if (n < -1) throw new JuteError(`Unreasonable length = ${n} for a ${what} at offset ${this.pos - 4}`);
+    return n;
+  }
+
+  readBuffer(): Buffer | null {
+    const n = this.readLength('buffer');
     if (n < 0) return null;
     this.need(n, 'buffer');
     const v = Buffer.from(this.buf.subarray(this.pos, this.pos + n));
@@ -141,7 +148,7 @@ export class JuteReader {
   }
 
   readString(): string | null {
-    const n = this.readInt();
+    const n = this.readLength('string');
     if (n < 0) return null;
     this.need(n, 'string');
     const v = this.buf.toString('utf8', this.pos, this.pos + n);
@@ -150,7 +157,7 @@ export class JuteReader {
   }
 
   readVector<T>(each: (r: JuteReader) => T): T[] | null {
-    const n = this.readInt();
+    const n = this.readLength('vector');
     if (n < 0) return null;
     // Each element takes at least one byte: a count beyond what is left is a corrupt packet.
     if (n > this.remaining) throw new JuteError(`vector of ${n} elements cannot fit in ${this.remaining} bytes`);

@@ -13,49 +13,63 @@ import type { ReadBody, ReadRequest } from '../tree/reads';
 import type { WriteReply } from '../txn/apply';
 import type { WriteRequest } from '../txn/write-request';
 
+// A request record whose path decodes as null fails when the server uses it, which ZooKeeper
+// reports as MARSHALLINGERROR like any other undecodable request.
+function withPath<T>(req: T): T | null {
+  return req !== null && typeof req === 'object' && 'path' in req && (req as { path: unknown }).path === null ? null : req;
+}
+
 /** The write request a body holds; null when it cannot be decoded. */
 export function decodeWrite(type: number, r: JuteReader): WriteRequest | null {
   try {
-    switch (type) {
-      case OpCode.create: case OpCode.create2: case OpCode.createContainer:
-        return { type, ...CreateRequestCodec.read(r) } as WriteRequest;
-      case OpCode.createTTL: return { type, ...CreateTTLRequestCodec.read(r) };
-      case OpCode.delete: return { type, ...DeleteRequestCodec.read(r) };
-      case OpCode.setData: return { type, ...SetDataRequestCodec.read(r) };
-      case OpCode.setACL: return { type, ...SetACLRequestCodec.read(r) };
-      case OpCode.check: return { type, ...CheckVersionRequestCodec.read(r) };
-      case OpCode.multi: return { type, ops: readMultiRequest(r) };
-      case OpCode.closeSession: return { type };
-      case OpCode.reconfig: ReconfigRequestCodec.read(r); return { type };
-      default: return null;
-    }
+    return withPath(decodeWriteBody(type, r));
   } catch {
     return null;
+  }
+}
+
+function decodeWriteBody(type: number, r: JuteReader): WriteRequest | null {
+  switch (type) {
+    case OpCode.create: case OpCode.create2: case OpCode.createContainer:
+      return { type, ...CreateRequestCodec.read(r) } as WriteRequest;
+    case OpCode.createTTL: return { type, ...CreateTTLRequestCodec.read(r) };
+    case OpCode.delete: return { type, ...DeleteRequestCodec.read(r) };
+    case OpCode.setData: return { type, ...SetDataRequestCodec.read(r) };
+    case OpCode.setACL: return { type, ...SetACLRequestCodec.read(r) };
+    case OpCode.check: return { type, ...CheckVersionRequestCodec.read(r) };
+    case OpCode.multi: return { type, ops: readMultiRequest(r) };
+    case OpCode.closeSession: return { type };
+    case OpCode.reconfig: ReconfigRequestCodec.read(r); return { type };
+    default: return null;
   }
 }
 
 /** The read request a body holds; null when it cannot be decoded. */
 export function decodeRead(type: number, r: JuteReader): ReadRequest | null {
   try {
-    switch (type) {
-      case OpCode.exists: case OpCode.getData: case OpCode.getChildren: case OpCode.getChildren2:
-        return { type, ...PathWatchRequestCodec.read(r) } as ReadRequest;
-      case OpCode.getACL: case OpCode.getAllChildrenNumber: case OpCode.sync:
-        return { type, path: PathRequestCodec.read(r).path } as ReadRequest;
-      case OpCode.getEphemerals: return { type, prefixPath: GetEphemeralsRequestCodec.read(r).prefixPath };
-      case OpCode.checkWatches: case OpCode.removeWatches: {
-        const req = WatchTypeRequestCodec.read(r);
-        return { type, path: req.path, watcherType: req.type };
-      }
-      case OpCode.addWatch: return { type, ...AddWatchRequestCodec.read(r) };
-      case OpCode.setWatches: return { type, ...SetWatchesCodec.read(r) };
-      case OpCode.setWatches2: return { type, ...SetWatches2Codec.read(r) };
-      case OpCode.whoAmI: return { type };
-      case OpCode.multiRead: return { type, ops: readMultiRequest(r) };
-      default: return null;
-    }
+    return withPath(decodeReadBody(type, r));
   } catch {
     return null;
+  }
+}
+
+function decodeReadBody(type: number, r: JuteReader): ReadRequest | null {
+  switch (type) {
+    case OpCode.exists: case OpCode.getData: case OpCode.getChildren: case OpCode.getChildren2:
+      return { type, ...PathWatchRequestCodec.read(r) } as ReadRequest;
+    case OpCode.getACL: case OpCode.getAllChildrenNumber: case OpCode.sync:
+      return { type, path: PathRequestCodec.read(r).path } as ReadRequest;
+    case OpCode.getEphemerals: return { type, prefixPath: GetEphemeralsRequestCodec.read(r).prefixPath };
+    case OpCode.checkWatches: case OpCode.removeWatches: {
+      const req = WatchTypeRequestCodec.read(r);
+      return { type, path: req.path, watcherType: req.type };
+    }
+    case OpCode.addWatch: return { type, ...AddWatchRequestCodec.read(r) };
+    case OpCode.setWatches: return { type, ...SetWatchesCodec.read(r) };
+    case OpCode.setWatches2: return { type, ...SetWatches2Codec.read(r) };
+    case OpCode.whoAmI: return { type };
+    case OpCode.multiRead: return { type, ops: readMultiRequest(r) };
+    default: return null;
   }
 }
 

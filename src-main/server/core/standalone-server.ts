@@ -323,6 +323,7 @@ export class StandaloneServer implements ServerCore, MonitoredServer {
 
   private expireSessions(): void {
     for (const s of this.sessions.expireSessions(monotonic())) {
+      this.log('info', `Expiring session 0x${s.sessionId.toString(16)}, timeout of ${s.timeout}ms exceeded`);
       this.events.emit('session', { event: 'expired', session: hexZxid(s.sessionId) });
       void this.submit({ sessionId: s.sessionId, cxid: 0, type: OpCode.closeSession, request: { type: OpCode.closeSession } })
         .then(() => this.net.closeSession(s.sessionId, 'session expired'));

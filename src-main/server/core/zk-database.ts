@@ -48,7 +48,7 @@ export class ZKDatabase {
 
   /** Restores the newest valid snapshot plus the logged txns after it; returns the last zxid. */
   async load(): Promise<bigint> {
-    const storageLog = (m: string) => this.logLine('warn', m);
+    const storageLog = (m: string, level: 'info' | 'warn' = 'info') => this.logLine(level, m);
     this.snapshots = await SnapshotStore.open(this.config.dataDir, { log: storageLog });
     this.log = await TxnLog.open(this.config.dataLogDir, {
       preAllocSizeKb: this.config.preAllocSizeKb,

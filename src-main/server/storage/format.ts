@@ -29,7 +29,8 @@ export const END_OF_RECORD = 0x42;
 export const TXN_ZXID_OFFSET = 12;
 export const TXN_MIN_SIZE = TXN_ZXID_OFFSET + 8;
 
-export type StorageLogger = (message: string) => void;
+/** Routine steps are 'info'; repairs and refusals a user should notice are 'warn'. */
+export type StorageLogger = (message: string, level?: 'info' | 'warn') => void;
 
 /** A log file's place in the txn log is lost at this offset; recovery cannot decide for the user. */
 export class CorruptLogError extends Error {

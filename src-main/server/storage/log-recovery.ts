@@ -41,7 +41,7 @@ export async function recoverLogs(dir: string, files: readonly ZxidFile[], log: 
 async function recoverFile(path: string, repair: boolean, log: StorageLogger): Promise<bigint | null> {
   if (await hasNoHeader(path)) {
     if (!repair) throw new CorruptLogError(path, 0, 'the file header is missing');
-    log(`Removing txn log ${basename(path)}: it has no file header (the server stopped while creating it)`);
+    log(`Removing txn log ${basename(path)}: it has no file header (the server stopped while creating it)`, 'warn');
     await unlink(path);
     return null;
   }
@@ -74,11 +74,12 @@ async function recoverFile(path: string, repair: boolean, log: StorageLogger): P
     log(
       `Dropping a torn record at byte offset ${stop.offset} of txn log ${basename(path)} (${stop.reason}); ` +
         `the last complete txn is ${lastZxid === null ? 'none' : zxidHex(lastZxid)}`,
+      'warn',
     );
     await truncateFile(path, stop.offset);
   }
   if (lastZxid === null && repair) {
-    log(`Removing txn log ${basename(path)}: it holds no complete txn`);
+    log(`Removing txn log ${basename(path)}: it holds no complete txn`, 'warn');
     await unlink(path);
   }
   return lastZxid;

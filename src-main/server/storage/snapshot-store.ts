@@ -52,7 +52,7 @@ export class SnapshotStore {
     const log = options.log ?? (() => {});
     for (const name of await readdir(dir)) {
       if (name.startsWith(`${SNAPSHOT_PREFIX}.`) && name.endsWith(TMP_SUFFIX)) {
-        log(`Removing ${name}: a snapshot that was never completed`);
+        log(`Removing ${name}: a snapshot that was never completed`, 'warn');
         await unlink(join(dir, name));
       }
     }
@@ -87,7 +87,7 @@ export class SnapshotStore {
         body = `cannot be read (${(e as Error).message})`;
       }
       if (typeof body !== 'string') return { zxid, file, body };
-      this.log(`Skipping snapshot ${basename(file)}: ${body}`);
+      this.log(`Skipping snapshot ${basename(file)}: ${body}`, 'warn');
     }
     return null;
   }

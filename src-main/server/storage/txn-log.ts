@@ -273,7 +273,7 @@ export class TxnLog {
   /** A failed write leaves the file in an unknown state: refuse everything after it. */
   private fail(e: Error, batch: PendingTxn[]): void {
     this.failure = e;
-    this.log(`Txn log write failed, refusing further appends: ${e.message}`);
+    this.log(`Txn log write failed, refusing further appends: ${e.message}`, 'warn');
     const waiting = [...batch, ...this.queue.filter((p): p is PendingTxn => p !== ROLL)];
     this.queue = [];
     for (const p of waiting) p.reject(e);
