@@ -114,7 +114,8 @@ async function bench(root: string, s: Settings): Promise<void> {
   }
   try {
     log('starting Apache ZooKeeper...');
-    const apache = await startZooKeeper({ tickTime: 2000, fourLetterWords: 'srvr', extraConfig: { forceSync: 'yes' } });
+    // zkServer.sh's JVM defaults, not the tests' fast-start flags: the comparison must be fair.
+    const apache = await startZooKeeper({ tickTime: 2000, fourLetterWords: 'srvr', extraConfig: { forceSync: 'yes' }, jvmFlags: ['-Xmx1000m'] });
     try {
       const apacheVersion = /^Zookeeper version: (.*)$/m.exec(await fourLetterWord(apache.clientPort, 'srvr'))?.[1] ?? 'unknown';
       const servers = { zoolab: zoolab.connectString, apache: apache.connectString };

@@ -71,7 +71,7 @@ export class StandaloneServer implements ServerCore, MonitoredServer {
   ) {
     // A standalone ZooKeeper server makes session ids with server id 1 (createSessionTrackerServerId).
     this.serverId = config.myid ?? 1;
-    this.db = new ZKDatabase(config, (level, m) => log(level, m));
+    this.db = new ZKDatabase(config, (level, m) => log(level, m), (zxid, file) => events.emit('snapshot', { zxid: hexZxid(zxid), file }));
     this.superDigest = config.properties.get('zookeeper.DigestAuthenticationProvider.superDigest');
     this.policy = { skipACL: config.properties.get('zookeeper.skipACL') === 'yes', providers: defaultProviders() };
     this.sessions = new SessionTracker({ tickTime: config.tickTime, serverId: this.serverId, now: monotonic(), extendedTypesEnabled: config.extendedTypesEnabled });

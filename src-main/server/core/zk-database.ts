@@ -16,6 +16,8 @@ import { decodeTxnEntry, encodeTxnEntry, type TxnEntry } from '../txn/records';
 import type { ClientConnection } from '../net/types';
 
 export type DbLog = (level: 'info' | 'warn', message: string) => void;
+/** Called after each snapshot is durable (the event log records it). */
+export type SnapshotListener = (zxid: bigint, file: string) => void;
 
 export class ZKDatabase {
   readonly tree: DataTree<ClientConnection>;
@@ -30,7 +32,11 @@ export class ZKDatabase {
   private dice: SnapshotDice;
   private snapshotInProgress = false;
 
-  constructor(private readonly config: ServerConfig, private readonly logLine: DbLog) {
+  constructor(
+    private readonly config: ServerConfig,
+    private readonly logLine: DbLog,
+    private readonly onSnapshot: SnapshotListener = () => {},
+  ) {
     this.tree = new DataTree<ClientConnection>({
       extendedTypesEnabled: config.extendedTypesEnabled,
       digestEnabled: config.properties.get('zookeeper.digest.enabled') !== 'false',
@@ -142,8 +148,9 @@ export class ZKDatabase {
 
   async takeSnapshot(): Promise<void> {
     const zxid = this.tree.lastProcessedZxid;
-    await this.snapshots.write(zxid, (w) => this.writeSnapshot(w));
+    const file = await this.snapshots.write(zxid, (w) => this.writeSnapshot(w));
     this.lastSnapshot = { zxid, timestamp: Date.now() };
+    this.onSnapshot(zxid, path.basename(file));
     this.logLine('info', `snapshot 0x${zxid.toString(16)} written`);
   }
 
