@@ -6,6 +6,8 @@ commands:
   shell <connect> [command ...]   zkCli-style shell against any ZooKeeper (one command, or interactive)
   web [--port P]                  serve the ZooLab UI on 127.0.0.1 (prints a URL with a one-run token)
   server <zoo.cfg>                run a ZooLab ZooKeeper server in the foreground (standalone)
+  monitor <connect> [--interval s] [--json] [--once]
+                                  poll every server of an ensemble: role, zxid, latency, mntr figures
   bench --connect C --op create|set|get|mixed [--concurrency N] [--ops N] [--size B] [--json]
                                   load any ZooKeeper; report ops/s and p50/p99/max latency
 `;
@@ -16,6 +18,7 @@ const commands: Record<string, () => Promise<{ main: Main }>> = {
   shell: () => import('./shell/shell-cli'),
   web: () => import('./api/web-cli'),
   server: () => import('./server/server-cli'),
+  monitor: () => import('./monitor/monitor-cli'),
   bench: () => import('./bench/bench-cli'),
 };
 

@@ -18,12 +18,25 @@ const methodTable = {
   'node.countSubtree': true,
   'node.deleteAll': true,
   'shell.run': true,
+  'monitor.list': true,
+  'monitor.save': true,
+  'monitor.remove': true,
+  'monitor.discover': true,
+  'monitor.start': true,
+  'monitor.stop': true,
+  'monitor.latest': true,
+  'monitor.history': true,
+  'monitor.marks': true,
+  'monitor.alerts': true,
+  'monitor.exportCsv': true,
 } as const satisfies Record<ApiMethod, true>;
 
 const eventTable = {
   'session.state': true,
   'node.changed': true,
   'shell.output': true,
+  'monitor.sample': true,
+  'monitor.alert': true,
 } as const satisfies Record<ApiEventName, true>;
 
 export const API_METHODS = Object.keys(methodTable) as ApiMethod[];

@@ -7,6 +7,8 @@ import type { Store } from '../store/store';
 import { ApiFailure, badArguments, toApiError } from './errors';
 import { LiveSession } from './live-session';
 import { isApiMethod } from './methods';
+import { MonitorService, monitorHandlers } from './monitor-service';
+import type { MonitorEvents } from './monitor-types';
 import type { ApiEventName, ApiOutcome, OpenSessionInput, SessionInfo, ZooLabApi, ZooLabEvents } from './types';
 
 export type PushEvent = <E extends ApiEventName>(event: E, data: ZooLabEvents[E]) => void;
@@ -17,8 +19,14 @@ const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
 
 export class ZooLabService {
   private readonly clients = new Set<ApiClient>();
+  /** Remote ensembles' pollers: shared by every caller, their events pushed to all of them. */
+  readonly monitor: MonitorService;
 
-  constructor(readonly store: Store) {}
+  constructor(readonly store: Store) {
+    this.monitor = new MonitorService(store, <E extends keyof MonitorEvents>(event: E, data: MonitorEvents[E]) => {
+      for (const c of this.clients) c.notify(event, data as ZooLabEvents[E]);
+    });
+  }
 
   /** A new caller (window, WebSocket) whose events go to `push`. */
   connect(push: PushEvent): ApiClient {
@@ -27,9 +35,10 @@ export class ZooLabService {
     return client;
   }
 
-  /** Closes every session of every caller (the host is shutting down). */
+  /** Closes every session of every caller and stops monitoring (the host is shutting down). */
   async close(): Promise<void> {
     await Promise.all([...this.clients].map((c) => c.dispose()));
+    await this.monitor.close();
   }
 }
 
@@ -57,6 +66,11 @@ export class ApiClient {
     }
   }
 
+  /** Pushes an event that is not about this caller's own sessions (monitoring). */
+  notify: PushEvent = (event, data) => {
+    if (!this.disposed) this.push(event, data);
+  };
+
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
@@ -68,6 +82,7 @@ export class ApiClient {
   }
 
   private readonly handlers: Handlers = {
+    ...monitorHandlers(() => this.service.monitor),
     'connections.list': () => this.store.connections.list(),
     'connections.save': (input) => this.store.connections.save(input as never),
     'connections.remove': (id) => this.store.connections.remove(text(id, 'connection id')),

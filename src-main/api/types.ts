@@ -1,6 +1,7 @@
 // The one typed API the renderer sees. It travels as JSON, over Electron IPC in the app and over a
 // WebSocket in the headless host (`zoolab web`), so every value here is JSON-safe: 64-bit ids and
 // zxids are decimal strings, znode data is base64.
+import type { MonitorApi, MonitorEvents } from './monitor-types';
 
 export interface StatView {
   czxid: string;
@@ -112,8 +113,8 @@ export interface ApiError {
   message: string;
 }
 
-/** Every call the renderer can make: name → (params) → result. */
-export interface ZooLabApi {
+/** Every call the renderer can make: name → (params) → result. Monitoring's calls are in monitor-types.ts. */
+export interface ZooLabApi extends MonitorApi {
   'connections.list': () => ConnectionProfile[];
   'connections.save': (input: SaveConnectionInput) => ConnectionProfile;
   'connections.remove': (id: string) => void;
@@ -135,8 +136,8 @@ export interface ZooLabApi {
 
 export type ApiMethod = keyof ZooLabApi;
 
-/** Events the host pushes to the renderer. */
-export interface ZooLabEvents {
+/** Events the host pushes to the renderer (monitoring's in monitor-types.ts). */
+export interface ZooLabEvents extends MonitorEvents {
   'session.state': SessionInfo;
   /** A watch fired: the renderer refreshes what it shows of `path`. */
   'node.changed': { sessionKey: string; path: string; kind: 'data' | 'children' | 'created' | 'deleted' };

@@ -22,6 +22,99 @@ const migrations: Migration[] = [
       );
     `,
   },
+  {
+    // Monitored ensembles and their history. Samples and rollups key on a small integer server id
+    // (not ensemble + address text) and are WITHOUT ROWID tables clustered by (server, time), so a
+    // range read for one server is one contiguous scan.
+    version: 2,
+    sql: `
+      CREATE TABLE monitor_ensembles (
+        id             TEXT PRIMARY KEY,
+        name           TEXT NOT NULL,
+        connect_string TEXT NOT NULL,
+        connection_id  TEXT REFERENCES connections(id) ON DELETE SET NULL,
+        members        TEXT NOT NULL,
+        interval_sec   INTEGER NOT NULL,
+        retention_days INTEGER NOT NULL,
+        thresholds     TEXT NOT NULL,
+        active         INTEGER NOT NULL DEFAULT 0,
+        created_at     INTEGER NOT NULL,
+        updated_at     INTEGER NOT NULL
+      );
+      CREATE TABLE monitor_servers (
+        id          INTEGER PRIMARY KEY,
+        ensemble_id TEXT NOT NULL REFERENCES monitor_ensembles(id) ON DELETE CASCADE,
+        address     TEXT NOT NULL,
+        UNIQUE (ensemble_id, address)
+      );
+      CREATE TABLE monitor_samples (
+        server_id        INTEGER NOT NULL REFERENCES monitor_servers(id) ON DELETE CASCADE,
+        ts               INTEGER NOT NULL,
+        up               INTEGER NOT NULL,
+        down_reason      TEXT,
+        note             TEXT,
+        role             TEXT,
+        zxid             TEXT,
+        epoch            INTEGER,
+        latency_avg      REAL,
+        latency_max      REAL,
+        outstanding      INTEGER,
+        connections      INTEGER,
+        znodes           INTEGER,
+        watches          INTEGER,
+        ephemerals       INTEGER,
+        data_size        INTEGER,
+        open_fds         INTEGER,
+        max_fds          INTEGER,
+        synced_followers INTEGER,
+        probe_ms         REAL,
+        source           TEXT,
+        health           TEXT NOT NULL,
+        PRIMARY KEY (server_id, ts)
+      ) WITHOUT ROWID;
+      CREATE TABLE monitor_rollups (
+        server_id       INTEGER NOT NULL REFERENCES monitor_servers(id) ON DELETE CASCADE,
+        bucket_ms       INTEGER NOT NULL,
+        ts              INTEGER NOT NULL,
+        samples         INTEGER NOT NULL,
+        down            INTEGER NOT NULL,
+        latency_avg_avg REAL, latency_avg_max REAL,
+        latency_max_avg REAL, latency_max_max REAL,
+        outstanding_avg REAL, outstanding_max REAL,
+        connections_avg REAL, connections_max REAL,
+        znodes_avg      REAL, znodes_max      REAL,
+        watches_avg     REAL, watches_max     REAL,
+        ephemerals_avg  REAL, ephemerals_max  REAL,
+        data_size_avg   REAL, data_size_max   REAL,
+        open_fds_avg    REAL, open_fds_max    REAL,
+        probe_ms_avg    REAL, probe_ms_max    REAL,
+        PRIMARY KEY (server_id, bucket_ms, ts)
+      ) WITHOUT ROWID;
+      CREATE TABLE monitor_rollup_progress (
+        bucket_ms  INTEGER PRIMARY KEY,
+        done_until INTEGER NOT NULL
+      );
+      CREATE TABLE monitor_marks (
+        id          INTEGER PRIMARY KEY,
+        ensemble_id TEXT NOT NULL REFERENCES monitor_ensembles(id) ON DELETE CASCADE,
+        ts          INTEGER NOT NULL,
+        address     TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        label       TEXT NOT NULL
+      );
+      CREATE INDEX monitor_marks_by_time ON monitor_marks (ensemble_id, ts);
+      CREATE TABLE monitor_alerts (
+        id          INTEGER PRIMARY KEY,
+        ensemble_id TEXT NOT NULL REFERENCES monitor_ensembles(id) ON DELETE CASCADE,
+        ts          INTEGER NOT NULL,
+        address     TEXT,
+        kind        TEXT NOT NULL,
+        severity    TEXT NOT NULL,
+        message     TEXT NOT NULL
+      );
+      CREATE INDEX monitor_alerts_by_time ON monitor_alerts (ensemble_id, ts);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1].version;
