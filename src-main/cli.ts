@@ -6,7 +6,7 @@ commands:
   shell <connect> [command ...]   zkCli-style shell against any ZooKeeper (one command, or interactive)
   web [--port P]                  serve the ZooLab UI on 127.0.0.1 (prints a URL with a one-run token)
   server <zoo.cfg>                run a ZooLab ZooKeeper server in the foreground (standalone)
-  monitor <connect> [--interval s] [--json] [--once]
+  monitor <connect> [--interval s] [--json] [--once] [--auth user:pass] [--tls --tls-ca F --tls-cert F --tls-key F --tls-port P]
                                   poll every server of an ensemble: role, zxid, latency, mntr figures
   bench --connect C --op create|set|get|mixed [--concurrency N] [--ops N] [--size B] [--json]
                                   load any ZooKeeper; report ops/s and p50/p99/max latency

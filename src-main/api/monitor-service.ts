@@ -4,13 +4,16 @@
 import { discoverMembers } from '../monitor/discovery';
 import { EnsemblePoller, type PollResult } from '../monitor/ensemble-poller';
 import type { DigestAuth } from '../monitor/latency-probe';
+import { probeTlsOf } from '../monitor/monitor-tls';
+import { validateTls } from '../store/ensembles';
 import { isMetricName } from '../store/metrics';
 import { exportCsv } from '../store/metrics-csv';
 import { openMonitorStore, type MonitorStore } from '../store/metrics-db';
 import type { Store } from '../store/store';
 import { ApiFailure, badArguments } from './errors';
 import type {
-  AlertEvent, EnsembleDefinition, MetricSeries, MonitorApi, MonitorEvents, MonitoredMember, SaveEnsembleInput, ServerSample, TimelineMark,
+  AlertEvent, EnsembleDefinition, EnsembleTls, MetricSeries, MonitorApi, MonitorEvents, MonitoredMember, SaveEnsembleInput, ServerSample,
+  TimelineMark,
 } from './monitor-types';
 
 export type MonitorPush = <E extends keyof MonitorEvents>(event: E, data: MonitorEvents[E]) => void;
@@ -78,9 +81,9 @@ export class MonitorService {
     this.db.metrics.forget(id);
   }
 
-  async discover(connectString: string, connectionId: string | null): Promise<MonitoredMember[]> {
+  async discover(connectString: string, connectionId: string | null, tls: EnsembleTls | null = null): Promise<MonitoredMember[]> {
     const auth = await this.credentials(connectionId);
-    return (await discoverMembers(connectString, { auth })).members;
+    return (await discoverMembers(connectString, { auth, tls: probeTlsOf(tls) })).members;
   }
 
   /** Starts polling (and remembers to resume it when ZooLab starts again); a running ensemble is left as it is. */
@@ -159,7 +162,9 @@ export class MonitorService {
   private async startPoller(id: string): Promise<void> {
     const def = this.definition(id);
     const auth = await this.credentials(def.connectionId);
-    const members = def.members.length > 0 ? def.members : (await discoverMembers(def.connectString, { auth })).members;
+    // The PEM files are read now: one that cannot be used fails the start, in words.
+    const tls = probeTlsOf(def.tls);
+    const members = def.members.length > 0 ? def.members : (await discoverMembers(def.connectString, { auth, tls })).members;
     const running: Running = {
       latest: [],
       poller: new EnsemblePoller({
@@ -168,6 +173,7 @@ export class MonitorService {
         intervalSec: def.intervalSec,
         thresholds: def.thresholds,
         auth,
+        tls,
         onPoll: (result) => this.onPoll(id, running, result),
       }),
     };
@@ -214,8 +220,9 @@ export function monitorHandlers(monitor: () => MonitorService): MonitorHandlers 
     'monitor.list': () => monitor().list(),
     'monitor.save': (input) => monitor().save(input as SaveEnsembleInput),
     'monitor.remove': (id) => monitor().remove(text(id, 'ensemble id')),
-    'monitor.discover': (connectString, connectionId) =>
-      monitor().discover(text(connectString, 'connect string'), connectionId === null || connectionId === undefined ? null : text(connectionId, 'connection id')),
+    'monitor.discover': (connectString, connectionId, tls) =>
+      monitor().discover(text(connectString, 'connect string'), connectionId === null || connectionId === undefined ? null : text(connectionId, 'connection id'),
+        tlsArgument(tls)),
     'monitor.start': (id) => monitor().start(text(id, 'ensemble id')),
     'monitor.stop': (id) => monitor().stop(text(id, 'ensemble id')),
     'monitor.latest': (id) => monitor().latest(text(id, 'ensemble id')),
@@ -229,6 +236,14 @@ export function monitorHandlers(monitor: () => MonitorService): MonitorHandlers 
 function text(v: unknown, what: string): string {
   if (typeof v !== 'string' || v === '') throw badArguments(`the ${what} must be non-empty text`);
   return v;
+}
+
+function tlsArgument(v: unknown): EnsembleTls | null {
+  try {
+    return v === undefined ? null : validateTls(v);
+  } catch (err) {
+    throw badArguments((err as Error).message);
+  }
 }
 
 function range(fromTs: unknown, toTs: unknown): [number, number] {

@@ -25,6 +25,22 @@ export const defaultThresholds: AlertThresholds = {
   fdPercent: 80,
 };
 
+/**
+ * TLS to the servers' secure client ports (ZooKeeper's secureClientPort): discovery, 4-letter words
+ * and the latency probe use it, and so do https:// AdminServer URLs.
+ */
+export interface EnsembleTls {
+  /** The secure client port on every member's host; null when the addresses given are secure ports already. */
+  securePort: number | null;
+  /** PEM file of the CA certificates to trust; null: the system's CAs. */
+  caFile: string | null;
+  /** PEM client certificate and its (unencrypted) key, for servers with ssl.clientAuth=need. */
+  certFile: string | null;
+  keyFile: string | null;
+  /** Check that each server's certificate names the host it is reached at. */
+  verifyHostname: boolean;
+}
+
 export interface EnsembleDefinition {
   id: string;
   name: string;
@@ -36,15 +52,19 @@ export interface EnsembleDefinition {
   intervalSec: number;
   retentionDays: number;
   thresholds: AlertThresholds;
+  /** null: plain TCP. */
+  tls: EnsembleTls | null;
   /** Being polled: started and not stopped since (ZooLab resumes it when it starts again). */
   running: boolean;
 }
 
-export type SaveEnsembleInput = Omit<EnsembleDefinition, 'id' | 'thresholds' | 'intervalSec' | 'retentionDays' | 'running'> & {
+export type SaveEnsembleInput = Omit<EnsembleDefinition, 'id' | 'thresholds' | 'intervalSec' | 'retentionDays' | 'tls' | 'running'> & {
   id?: string;
   thresholds?: Partial<AlertThresholds>;
   intervalSec?: number;
   retentionDays?: number;
+  /** Omitted: keep what is stored (none for a new ensemble). */
+  tls?: EnsembleTls | null;
 };
 
 export type Health = 'ok' | 'warn' | 'critical' | 'down';
@@ -126,7 +146,7 @@ export interface MonitorApi {
   'monitor.save': (input: SaveEnsembleInput) => EnsembleDefinition;
   'monitor.remove': (id: string) => void;
   /** Members from /zookeeper/config or `conf`, falling back to the connect string's hosts. */
-  'monitor.discover': (connectString: string, connectionId: string | null) => MonitoredMember[];
+  'monitor.discover': (connectString: string, connectionId: string | null, tls?: EnsembleTls | null) => MonitoredMember[];
   'monitor.start': (id: string) => void;
   'monitor.stop': (id: string) => void;
   'monitor.latest': (id: string) => ServerSample[];

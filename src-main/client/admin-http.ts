@@ -1,6 +1,9 @@
-// The AdminServer (Jetty, ZooKeeper 3.5+): GET <base>/commands/<name> answers JSON. Every failure
-// is an AdminCommandError; typed helpers return the same shapes as the 4-letter-word parsers.
+// The AdminServer (Jetty, ZooKeeper 3.5+): GET <base>/commands/<name> answers JSON, over HTTP or
+// HTTPS. Every failure is an AdminCommandError; typed helpers return the same shapes as the
+// 4-letter-word parsers.
 
+import http from 'node:http';
+import https from 'node:https';
 import { AdminCommandError, type AdminCommandErrorInit, type AdminCommandErrorKind } from './admin-errors';
 import { parseJsonExact } from './admin-json';
 import {
@@ -21,6 +24,7 @@ import {
 import { NOT_SERVING_TEXT, formatHostPort } from './four-letter-errors';
 import type { ServerMetrics } from './four-letter-mntr';
 import type { ConnectionInfo, QuorumServerConfig, ServerStats, WatchSummary } from './four-letter-parse';
+import { tlsConnectOptions, tlsErrorIn, tlsFailure, type ClientTlsOptions } from './tls-options';
 
 export { AdminCommandError, type AdminCommandErrorKind } from './admin-errors';
 export type { JsonObject, LeaderInfo } from './admin-responses';
@@ -33,9 +37,13 @@ export interface AdminCommandOptions {
   params?: Record<string, string>;
   /** admin.commandURL on the server; default "/commands". */
   commandPath?: string;
+  /** CA, client certificate and hostname check for an https:// base URL (admin.forceHttps or admin.portUnification). */
+  tls?: ClientTlsOptions;
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
+/** https:// without TLS options: the system's CAs and the hostname check (one object, so its context is built once). */
+const SYSTEM_CAS: ClientTlsOptions = {};
 
 /** The AdminServer's base URL; ZooKeeper's default admin.serverPort is 8080. */
 export function adminBaseUrl(host: string, port = 8080): string {
@@ -59,14 +67,12 @@ export async function adminCommand(
   let status: number;
   let text: string;
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
-    status = response.status;
-    text = await response.text();
+    ({ status, text } = await get(new URL(url), timeoutMs, options.tls ?? SYSTEM_CAS));
   } catch (error) {
-    if (error instanceof Error && error.name === 'TimeoutError') {
-      throw fail('timeout', { detail: `after ${timeoutMs} ms`, cause: error });
-    }
-    const code = networkCode(error);
+    if (error instanceof TimedOut) throw fail('timeout', { detail: `after ${timeoutMs} ms`, cause: error });
+    const secure = tlsErrorIn(error);
+    if (secure) throw fail('network', { detail: secure.message, cause: secure });
+    const code = (error as NodeJS.ErrnoException).code;
     throw fail(code === 'ECONNREFUSED' ? 'refused' : 'network', { detail: code ?? String(error), cause: error });
   }
 
@@ -96,11 +102,38 @@ function commandUrl(baseUrl: string, name: string, options: AdminCommandOptions)
   return url.toString();
 }
 
-/** fetch wraps socket errors as TypeError('fetch failed') with the errno on the cause. */
-function networkCode(error: unknown): string | undefined {
-  const cause = error instanceof Error ? (error.cause as { code?: unknown; errors?: { code?: unknown }[] } | undefined) : undefined;
-  const code = cause?.code ?? cause?.errors?.find((e) => typeof e.code === 'string')?.code;
-  return typeof code === 'string' ? code : undefined;
+class TimedOut extends Error {}
+
+/** One GET on a fresh connection (no pooling: each poll stands alone, as a 4-letter word does). */
+function get(url: URL, timeoutMs: number, tlsOptions: ClientTlsOptions): Promise<{ status: number; text: string }> {
+  const secure = url.protocol === 'https:';
+  return new Promise((resolve, reject) => {
+    let secured = false;
+    let settled = false;
+    const headers = { accept: 'application/json' };
+    const request = secure
+      ? https.request(url, { ...tlsConnectOptions(url.hostname.replace(/^\[|\]$/g, ''), Number(url.port || 443), tlsOptions), agent: false, headers })
+      : http.request(url, { agent: false, headers });
+    const settle = (error: Error | null, answer?: { status: number; text: string }): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (error) {
+        request.destroy();
+        reject(secure && !(error instanceof TimedOut) ? tlsFailure(error, tlsOptions, secured) ?? error : error);
+      } else resolve(answer!);
+    };
+    const timer = setTimeout(() => settle(new TimedOut(`no answer in ${timeoutMs} ms`)), timeoutMs);
+    request.on('socket', (socket) => socket.once('secureConnect', () => (secured = true)));
+    request.on('error', (error) => settle(error));
+    request.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => settle(null, { status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', (error) => settle(error));
+    });
+    request.end();
+  });
 }
 
 function htmlTitle(text: string): string | undefined {

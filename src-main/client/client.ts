@@ -18,10 +18,12 @@ import {
 } from '../protocol/records';
 import { parseConnectString } from './connect-string';
 import { Session, type ClientState, type WatchIntent } from './session';
+import type { ClientTlsOptions } from './tls-options';
 import type { Watcher } from './watch-registry';
 
 export type { ClientState } from './session';
 export type { Watcher } from './watch-registry';
+export type { ClientTlsOptions } from './tls-options';
 
 export interface ClientOptions {
   /** host:port[,host:port...][/chroot] */
@@ -33,6 +35,8 @@ export interface ClientOptions {
   requestTimeoutMs?: number;
   /** Largest packet accepted or sent (the client's jute.maxbuffer). */
   maxPacketBytes?: number;
+  /** Connect over TLS, to the servers' secure client ports (secureClientPort). */
+  tls?: ClientTlsOptions;
 }
 
 export interface CreateOptions {
@@ -62,6 +66,7 @@ export class ZooKeeperClient extends EventEmitter<{ state: [ClientState] }> {
       connectTimeoutMs: options.connectTimeoutMs ?? Math.max(1000, Math.floor(sessionTimeoutMs / parsed.hosts.length)),
       requestTimeoutMs: options.requestTimeoutMs ?? 0,
       maxPacketBytes: options.maxPacketBytes ?? 4 * 1024 * 1024,
+      tls: options.tls,
     });
     this.session.on('state', (s) => this.emit('state', s));
   }

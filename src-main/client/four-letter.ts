@@ -1,7 +1,8 @@
-// ZooKeeper's 4-letter words over TCP: connect to the client port, write the word, read until
-// the server closes. Typed helpers pair each word with its parser.
+// ZooKeeper's 4-letter words over TCP (or TLS, on a secure client port): connect to the client
+// port, write the word, read until the server closes. Typed helpers pair each word with its parser.
 
 import net from 'node:net';
+import tls from 'node:tls';
 import { FourLetterWordError, refusalInAnswer } from './four-letter-errors';
 import { parseMntr, type ServerMetrics } from './four-letter-mntr';
 import {
@@ -19,12 +20,15 @@ import {
   type StatReport,
   type WatchSummary,
 } from './four-letter-parse';
+import { tlsConnectOptions, tlsFailure, type ClientTlsOptions } from './tls-options';
 
 export { FourLetterWordError, type FourLetterWordErrorKind } from './four-letter-errors';
 
 export interface FourLetterWordOptions {
   /** Budget for connecting and reading the whole answer; default 5000 ms. */
   timeoutMs?: number;
+  /** Ask over TLS: the port is a secure client port (ZooKeeper's Netty secureClientPort answers words too). */
+  tls?: ClientTlsOptions;
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
@@ -44,6 +48,13 @@ export function sendFourLetterWord(
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const where = { host, port };
+  const secure = options.tls;
+  let socketOptions: net.NetConnectOpts | tls.ConnectionOptions;
+  try {
+    socketOptions = secure ? tlsConnectOptions(host, port, secure) : { host, port };
+  } catch (error) {
+    return Promise.reject(new FourLetterWordError('network', word, { ...where, detail: (error as Error).message, cause: error }));
+  }
   return new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let connected = false;
@@ -60,8 +71,8 @@ export function sendFourLetterWord(
       const phase = connected ? `after ${timeoutMs} ms reading the answer` : `after ${timeoutMs} ms connecting`;
       settle(new FourLetterWordError('timeout', word, { ...where, detail: phase }));
     }, timeoutMs);
-    const socket = net.connect({ host, port });
-    socket.on('connect', () => {
+    const socket = secure ? tls.connect(socketOptions) : net.connect(socketOptions as net.NetConnectOpts);
+    socket.on(secure ? 'secureConnect' : 'connect', () => {
       connected = true;
       // Keep our side open: ZooKeeper closes the connection itself once the answer is written,
       // and an early FIN from us can make it drop the answer.
@@ -73,6 +84,8 @@ export function sendFourLetterWord(
       settle(refusalInAnswer(word, text, where), text);
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
+      const tlsError = secure ? tlsFailure(error, secure, connected) : null;
+      if (tlsError) return settle(new FourLetterWordError('network', word, { ...where, detail: tlsError.message, cause: tlsError }));
       const kind = error.code === 'ECONNREFUSED' ? 'refused' : error.code === 'ETIMEDOUT' ? 'timeout' : 'network';
       settle(new FourLetterWordError(kind, word, { ...where, detail: error.code ?? error.message, cause: error }));
     });

@@ -13,6 +13,7 @@ import {
 import { Connection } from './connection';
 import { formatHost, type HostAddress } from './connect-string';
 import { setWatchesFrames } from './set-watches';
+import { tlsErrorIn, type ClientTlsOptions, type TlsError } from './tls-options';
 import { WatchRegistry, type Watcher } from './watch-registry';
 
 export type ClientState = 'connecting' | 'connected' | 'disconnected' | 'expired' | 'authFailed' | 'closed';
@@ -24,6 +25,8 @@ export interface SessionOptions {
   connectTimeoutMs: number;
   requestTimeoutMs: number;
   maxPacketBytes: number;
+  /** Connect with TLS (to secure client ports). */
+  tls?: ClientTlsOptions;
 }
 
 /** What to do with a watcher once the reply to the request that set it arrives. */
@@ -86,22 +89,30 @@ export class Session extends EventEmitter<{ state: [ClientState] }> {
   async start(deadlineMs: number): Promise<void> {
     const deadline = Date.now() + deadlineMs;
     const errors: string[] = [];
+    // Certificate problems do not go away by retrying: stop once every server has had one in a row.
+    let tlsRefusals = 0;
+    let lastTlsError: TlsError | null = null;
     while (Date.now() < deadline && this.state === 'connecting') {
       const err = await this.tryNextHost();
       if (err === null) return;
-      errors.push(err);
+      errors.push(err.message);
+      lastTlsError = tlsErrorIn(err.cause);
+      tlsRefusals = lastTlsError?.permanent ? tlsRefusals + 1 : 0;
+      if (tlsRefusals >= this.opts.hosts.length) break;
       if (this.hostIndex % this.opts.hosts.length === 0) await delay(Math.min(1000, Math.max(0, deadline - Date.now())));
     }
     const ended = this.state as ClientState;
     if (ended === 'connected') return;
     if (ended === 'connecting') this.setState('closed');
     const reason = errors.length ? ` (${[...new Set(errors)].slice(-3).join('; ')})` : '';
-    throw new ZooKeeperError(ended === 'expired' ? ErrorCode.SESSIONEXPIRED : ErrorCode.CONNECTIONLOSS, undefined,
+    const failure = new ZooKeeperError(ended === 'expired' ? ErrorCode.SESSIONEXPIRED : ErrorCode.CONNECTIONLOSS, undefined,
       `could not connect to ${this.opts.hosts.map(formatHost).join(',')}${reason}`);
+    if (lastTlsError) failure.cause = lastTlsError;
+    throw failure;
   }
 
-  /** One attempt on the next server of the list; null on success, else the reason. */
-  private async tryNextHost(): Promise<string | null> {
+  /** One attempt on the next server of the list; null on success, else the reason (its cause, the failure). */
+  private async tryNextHost(): Promise<Error | null> {
     const host = this.opts.hosts[this.hostIndex];
     this.hostIndex = (this.hostIndex + 1) % this.opts.hosts.length;
     try {
@@ -112,15 +123,15 @@ export class Session extends EventEmitter<{ state: [ClientState] }> {
         sessionId: this.sessionId,
         passwd: this.password,
         readOnly: false,
-      }, { timeoutMs: this.opts.connectTimeoutMs, maxPacket: this.opts.maxPacketBytes });
+      }, { timeoutMs: this.opts.connectTimeoutMs, maxPacket: this.opts.maxPacketBytes, tls: this.opts.tls });
       if (this.state === 'closed') {
         connection.close();
-        return 'closed';
+        return new Error('closed');
       }
       if (response.timeOut <= 0) {
         connection.close();
         this.expire();
-        return 'the session expired';
+        return new Error('the session expired');
       }
       this.sessionId = response.sessionId;
       this.password = response.passwd;
@@ -129,7 +140,7 @@ export class Session extends EventEmitter<{ state: [ClientState] }> {
       this.attach(connection);
       return null;
     } catch (err) {
-      return `${formatHost(host)}: ${(err as Error).message}`;
+      return new Error(`${formatHost(host)}: ${(err as Error).message}`, { cause: err });
     }
   }
 

@@ -1,12 +1,14 @@
 // Who is in an ensemble: the server.N lines of /zookeeper/config (3.5+), completed by `conf` from
 // the connect string's hosts (a static config lists client ports only for the server that wrote
-// it), else the connect string's hosts themselves.
+// it), else the connect string's hosts themselves. With TLS, every question goes to the secure port.
 import { ZooKeeperClient } from '../client';
 import { formatHost, parseConnectString, type HostAddress } from '../client/connect-string';
 import { queryConf } from '../client/four-letter';
 import { parseConf, type QuorumServerConfig, type ServerConfig } from '../client/four-letter-parse';
+import { tlsErrorIn, type TlsError } from '../client/tls-options';
 import type { MonitoredMember } from '../api/monitor-types';
 import type { DigestAuth } from './latency-probe';
+import { reachAt, type ProbeTls } from './monitor-tls';
 
 export interface Discovery {
   members: MonitoredMember[];
@@ -16,6 +18,7 @@ export interface Discovery {
 
 export interface DiscoveryOptions {
   auth?: DigestAuth | null;
+  tls?: ProbeTls | null;
   /** Budget for connecting and for each question; default 5000 ms. */
   timeoutMs?: number;
 }
@@ -24,12 +27,23 @@ const WILDCARD = new Set(['0.0.0.0', '::', '0:0:0:0:0:0:0:0']);
 
 export async function discoverMembers(connectString: string, options: DiscoveryOptions = {}): Promise<Discovery> {
   const timeoutMs = options.timeoutMs ?? 5000;
+  const tls = options.tls ?? null;
   const { hosts } = parseConnectString(connectString);
+  let tlsFailure: TlsError | null = null;
+  const noteTls = (err: unknown): null => {
+    tlsFailure ??= tlsErrorIn(err);
+    return null;
+  };
   const [config, confs] = await Promise.all([
-    readConfigZnode(hosts, timeoutMs, options.auth ?? null),
-    Promise.all(hosts.map((h) => queryConf(h.host, h.port, { timeoutMs }).then((c) => ({ host: h, conf: c }), () => null))),
+    readConfigZnode(hosts.map((h) => reachAt(h, tls)), timeoutMs, options.auth ?? null, tls).catch(noteTls),
+    Promise.all(hosts.map((h) => {
+      const at = reachAt(h, tls);
+      return queryConf(at.host, at.port, { timeoutMs, tls: tls?.options }).then((c) => ({ host: h, conf: c }), noteTls);
+    })),
   ]);
   const answered = confs.filter((c): c is { host: HostAddress; conf: ServerConfig } => c !== null);
+  // Nothing answered and TLS is why: say so, rather than offer the connect string's hosts as found.
+  if (tlsFailure && config === null && answered.length === 0) throw tlsFailure;
   const servers = config?.servers.length ? config.servers : answered.find((c) => c.conf.servers.length > 0)?.conf.servers;
   const members = servers ? membersOf(servers, answered) : [];
   // A server whose client port nothing told us (down, or conf not whitelisted) is most likely the
@@ -47,17 +61,17 @@ export async function discoverMembers(connectString: string, options: DiscoveryO
   return { members: hosts.map((h) => ({ address: formatHost(h), adminUrl: null })), source: 'connect-string' };
 }
 
-/** /zookeeper/config as `conf` parses it, or null when there is none or no server answers. */
-async function readConfigZnode(hosts: HostAddress[], timeoutMs: number, auth: DigestAuth | null): Promise<ServerConfig | null> {
+/** /zookeeper/config as `conf` parses it, or null when there is none; rejects when it cannot be read. */
+async function readConfigZnode(hosts: HostAddress[], timeoutMs: number, auth: DigestAuth | null, tls: ProbeTls | null): Promise<ServerConfig | null> {
   // Without the chroot: /zookeeper/config lives at the real root.
-  const zk = new ZooKeeperClient({ connectString: hosts.map(formatHost).join(','), connectTimeoutMs: timeoutMs, requestTimeoutMs: timeoutMs });
+  const zk = new ZooKeeperClient({
+    connectString: hosts.map(formatHost).join(','), connectTimeoutMs: timeoutMs, requestTimeoutMs: timeoutMs, tls: tls?.options,
+  });
   try {
     await zk.connect(timeoutMs);
     if (auth) await zk.addAuth('digest', `${auth.user}:${auth.password}`);
     const { data } = await zk.getData('/zookeeper/config');
     return data ? parseConf(data.toString('utf8')) : null;
-  } catch {
-    return null;
   } finally {
     await zk.close().catch(() => undefined);
   }

@@ -4,6 +4,7 @@ import type { AlertThresholds, MonitoredMember, ServerSample, TimelineMark } fro
 import type { NewAlert } from '../store/metrics-events';
 import { AlertTracker } from './alerts';
 import type { DigestAuth } from './latency-probe';
+import type { ProbeTls } from './monitor-tls';
 import { toSample, votersOf } from './sample';
 import { ServerPoller, type ServerReading } from './server-poller';
 
@@ -23,6 +24,8 @@ export interface EnsemblePollerOptions {
   intervalSec: number;
   thresholds: AlertThresholds;
   auth?: DigestAuth | null;
+  /** TLS to the secure client ports, for every word and probe. */
+  tls?: ProbeTls | null;
   /** Budget for each request; by default the interval, within 2–5 s. */
   timeoutMs?: number;
   onPoll?: (result: PollResult) => void;
@@ -43,7 +46,7 @@ export class EnsemblePoller {
   constructor(private readonly options: EnsemblePollerOptions) {
     if (options.members.length === 0) throw new Error('an ensemble needs at least one member to poll');
     const timeoutMs = options.timeoutMs ?? defaultTimeoutMs(options.intervalSec);
-    this.servers = options.members.map((m) => new ServerPoller(m, { timeoutMs, auth: options.auth ?? null }));
+    this.servers = options.members.map((m) => new ServerPoller(m, { timeoutMs, auth: options.auth ?? null, tls: options.tls ?? null }));
     this.tracker = new AlertTracker(options.ensembleId, options.thresholds);
   }
 

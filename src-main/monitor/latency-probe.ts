@@ -1,7 +1,7 @@
 // The client-side view of a server's latency: a timed exists('/') over a session pinned to that one
 // server, kept open between polls so a probe measures a round trip, not a connection setup.
 import { performance } from 'node:perf_hooks';
-import { ZooKeeperClient } from '../client';
+import { ZooKeeperClient, type ClientTlsOptions } from '../client/client';
 
 export interface DigestAuth {
   user: string;
@@ -18,6 +18,7 @@ export class LatencyProbe {
     readonly address: string,
     private readonly timeoutMs: number,
     private readonly auth: DigestAuth | null,
+    private readonly tls: ClientTlsOptions | null = null,
   ) {}
 
   /** Milliseconds for one exists('/') round trip; throws (ZooKeeperError) when there is none in time. */
@@ -44,6 +45,7 @@ export class LatencyProbe {
       sessionTimeoutMs: PROBE_SESSION_TIMEOUT_MS,
       connectTimeoutMs: this.timeoutMs,
       requestTimeoutMs: this.timeoutMs,
+      tls: this.tls ?? undefined,
     });
     try {
       await zk.connect(this.timeoutMs);

@@ -32,6 +32,8 @@ describe('zoolab monitor usage', () => {
     expect(await runMain(['127.0.0.1:1', '--interval', '0'])).toMatchObject({ code: 2, stderr: expect.stringContaining("--interval wants seconds (above 0, at most 3600), not '0'") });
     expect(await runMain(['127.0.0.1:1', '--auth', 'nopassword'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--auth wants user:password') });
     expect(await runMain(['127.0.0.1:1', '--bogus'])).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown option '--bogus'") });
+    expect(await runMain(['127.0.0.1:1', '--tls-port', 'x'])).toMatchObject({ code: 2, stderr: expect.stringContaining("--tls-port wants a port number, not 'x'") });
+    expect(await runMain(['127.0.0.1:1', '--tls-cert', 'c.pem'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--tls-cert and --tls-key go together') });
     expect(await runMain(['--help'])).toMatchObject({ code: 0, stderr: '' });
   });
 });

@@ -1,14 +1,17 @@
-// `zoolab monitor <connect> [--interval s] [--json] [--once] [--auth user:password]`: every server
-// of an ensemble polled like the app's Ensemble view, for hosts without a desktop.
+// `zoolab monitor <connect> [--interval s] [--json] [--once] [--auth user:password] [--tls...]`: every
+// server of an ensemble polled like the app's Ensemble view, for hosts without a desktop.
 import type { Writable } from 'node:stream';
-import { defaultThresholds } from '../api/monitor-types';
-import { parseConnectString } from '../client/connect-string';
+import { defaultThresholds, type EnsembleTls } from '../api/monitor-types';
+import { formatHost, parseConnectString } from '../client/connect-string';
+import { TlsError } from '../client/tls-options';
 import { discoverMembers } from './discovery';
 import { EnsemblePoller, type PollResult } from './ensemble-poller';
 import type { DigestAuth } from './latency-probe';
+import { probeTlsOf, type ProbeTls } from './monitor-tls';
 import { formatAlert, formatTable, jsonPoll } from './monitor-table';
 
 const usage = `usage: zoolab monitor <connect> [--interval s] [--json] [--once] [--auth user:password]
+                      [--tls] [--tls-ca file] [--tls-cert file --tls-key file] [--tls-port n] [--no-hostname-check]
 
 Polls every server of the ensemble (members from /zookeeper/config or conf, else the connect
 string's hosts): mntr, srvr, cons and a timed exists('/') each, and prints a table per poll.
@@ -17,6 +20,14 @@ string's hosts): mntr, srvr, cons and a timed exists('/') each, and prints a tab
   --json             one JSON object per poll: { ts, servers: [{ address, state, reason, role, mntr }] }
   --once             poll once and exit: 0 when every server answered, 1 otherwise
   --auth user:pass   digest login for the latency probes
+
+TLS to the servers' secure client ports (any --tls option turns it on):
+  --tls              TLS, trusting the system's CAs
+  --tls-ca file      PEM file of the CA certificates to trust
+  --tls-cert file    PEM client certificate, with --tls-key (for ssl.clientAuth=need)
+  --tls-key file     its PEM private key (unencrypted)
+  --tls-port n       every server's secureClientPort (default: the ports in <connect>)
+  --no-hostname-check  accept a certificate that does not name the host
 `;
 
 export interface MonitorIO {
@@ -34,12 +45,15 @@ interface MonitorArgs {
   json: boolean;
   once: boolean;
   auth: DigestAuth | null;
+  tls: EnsembleTls | null;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(args: string[]): MonitorArgs | 'help' {
   const out: Partial<MonitorArgs> = { intervalSec: 5, json: false, once: false, auth: null };
+  const tls: EnsembleTls = { securePort: null, caFile: null, certFile: null, keyFile: null, verifyHostname: true };
+  let useTls = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
@@ -61,11 +75,23 @@ function parseArgs(args: string[]): MonitorArgs | 'help' {
       const colon = v.indexOf(':');
       if (colon <= 0) throw new UsageError('--auth wants user:password');
       out.auth = { user: v.slice(0, colon), password: v.slice(colon + 1) };
+    } else if (flag === '--tls') useTls = true;
+    else if (flag === '--tls-ca') [tls.caFile, useTls] = [value(), true];
+    else if (flag === '--tls-cert') [tls.certFile, useTls] = [value(), true];
+    else if (flag === '--tls-key') [tls.keyFile, useTls] = [value(), true];
+    else if (flag === '--no-hostname-check') [tls.verifyHostname, useTls] = [false, true];
+    else if (flag === '--tls-port') {
+      const v = value();
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`--tls-port wants a port number, not '${v}'`);
+      [tls.securePort, useTls] = [n, true];
     } else if (flag.startsWith('-')) throw new UsageError(`unknown option '${arg}'`);
     else if (out.connect === undefined) out.connect = arg;
     else throw new UsageError(`unexpected argument '${arg}'`);
   }
   if (out.connect === undefined) throw new UsageError('missing <connect> (host:port[,host:port...])');
+  if ((tls.certFile === null) !== (tls.keyFile === null)) throw new UsageError('--tls-cert and --tls-key go together');
+  out.tls = useTls ? tls : null;
   try {
     parseConnectString(out.connect);
   } catch (err) {
@@ -92,8 +118,20 @@ export async function main(args: string[], io: MonitorIO = processIO()): Promise
     return 0;
   }
   const { connect, intervalSec, json, once, auth } = parsed;
+  let tls: ProbeTls | null;
+  try {
+    tls = probeTlsOf(parsed.tls);
+  } catch (err) {
+    if (!(err instanceof TlsError)) throw err;
+    io.stderr.write(`zoolab monitor: ${err.message}\n`);
+    return 2;
+  }
 
-  const { members, source } = await discoverMembers(connect, { auth });
+  // When TLS keeps every server from answering, poll the connect string's hosts: each shows down with why.
+  const { members, source } = await discoverMembers(connect, { auth, tls }).catch((err: unknown) => {
+    if (!(err instanceof TlsError)) throw err;
+    return { members: parseConnectString(connect).hosts.map((h) => ({ address: formatHost(h), adminUrl: null })), source: 'connect-string' };
+  });
   if (!json && !once) io.stderr.write(`zoolab monitor: ${members.length} servers (from ${source}), polling every ${intervalSec} s; Ctrl-C ends\n`);
   const recentAlerts: string[] = [];
   const print = (result: PollResult): void => {
@@ -115,7 +153,7 @@ export async function main(args: string[], io: MonitorIO = processIO()): Promise
   };
 
   const poller = new EnsemblePoller({
-    ensembleId: connect, members, intervalSec, thresholds: defaultThresholds, auth, onPoll: once ? undefined : print,
+    ensembleId: connect, members, intervalSec, thresholds: defaultThresholds, auth, tls, onPoll: once ? undefined : print,
   });
   try {
     if (once) {

@@ -1,9 +1,13 @@
 // Why a server could not be polled, in the few words a card or a table cell has room for.
 import { AdminCommandError } from '../client/admin-errors';
 import { FourLetterWordError } from '../client/four-letter-errors';
+import { tlsErrorIn } from '../client/tls-options';
 import { ErrorCode, ZooKeeperError } from '../protocol/errors';
 
 export function describeFailure(err: unknown): string {
+  // A TLS failure says more than the word, command or session it stopped.
+  const tls = tlsErrorIn(err);
+  if (tls) return tls.kind === 'setup' ? tls.message : `TLS: ${tls.reason}`;
   if (err instanceof FourLetterWordError) {
     switch (err.kind) {
       case 'refused':

@@ -1,12 +1,14 @@
 // One member of a monitored ensemble, polled: mntr, srvr and cons over 4-letter words, each falling
 // back (once, then for good) to its AdminServer command when the word is not whitelisted — ZooKeeper's
-// default whitelist holds only srvr — and a latency probe while the server answers.
+// default whitelist holds only srvr — and a latency probe while the server answers. With TLS, all of
+// it goes to the server's secure client port.
 import { adminConnections, adminMonitor, adminServerStats, queryCons, queryMntr, querySrvr } from '../client';
-import { parseConnectString } from '../client/connect-string';
+import { formatHost, parseConnectString } from '../client/connect-string';
 import type { ServerMetrics } from '../client/four-letter-mntr';
 import type { ConnectionInfo, ServerStats } from '../client/four-letter-parse';
 import type { MonitoredMember } from '../api/monitor-types';
 import { LatencyProbe, type DigestAuth } from './latency-probe';
+import { reachAt, type ProbeTls } from './monitor-tls';
 import { describeFailure, isWordRefused } from './reasons';
 
 export type FigureSource = '4lw' | 'admin';
@@ -31,6 +33,7 @@ export interface ServerPollerOptions {
   /** Budget for each request of a poll. */
   timeoutMs: number;
   auth: DigestAuth | null;
+  tls?: ProbeTls | null;
 }
 
 type Figure = 'metrics' | 'stats' | 'cons';
@@ -45,10 +48,10 @@ export class ServerPoller {
     readonly member: MonitoredMember,
     private readonly options: ServerPollerOptions,
   ) {
-    const [hostAddress] = parseConnectString(member.address).hosts;
-    this.host = hostAddress.host;
-    this.port = hostAddress.port;
-    this.probe = new LatencyProbe(member.address, options.timeoutMs, options.auth);
+    const reached = reachAt(parseConnectString(member.address).hosts[0], options.tls);
+    this.host = reached.host;
+    this.port = reached.port;
+    this.probe = new LatencyProbe(formatHost(reached), options.timeoutMs, options.auth, options.tls?.options ?? null);
   }
 
   get address(): string {
@@ -56,11 +59,12 @@ export class ServerPoller {
   }
 
   async poll(): Promise<ServerReading> {
-    const timeoutMs = this.options.timeoutMs;
+    // The TLS options serve the words on a secure port and https:// AdminServer URLs alike.
+    const opts = { timeoutMs: this.options.timeoutMs, tls: this.options.tls?.options };
     const [metrics, stats, cons] = await Promise.allSettled([
-      this.fetch('metrics', () => queryMntr(this.host, this.port, { timeoutMs }), (url) => adminMonitor(url, { timeoutMs })),
-      this.fetch('stats', () => querySrvr(this.host, this.port, { timeoutMs }), (url) => adminServerStats(url, { timeoutMs })),
-      this.fetch<ConnectionInfo[]>('cons', () => queryCons(this.host, this.port, { timeoutMs }), (url) => adminConnections(url, { timeoutMs })),
+      this.fetch('metrics', () => queryMntr(this.host, this.port, opts), (url) => adminMonitor(url, opts)),
+      this.fetch('stats', () => querySrvr(this.host, this.port, opts), (url) => adminServerStats(url, opts)),
+      this.fetch<ConnectionInfo[]>('cons', () => queryCons(this.host, this.port, opts), (url) => adminConnections(url, opts)),
     ]);
     const reading: ServerReading = {
       address: this.address,

@@ -1,5 +1,5 @@
 // Monitored ensembles: a connect string, its members (discovered or typed in), how often to poll,
-// how long to keep history, and the alert thresholds.
+// how long to keep history, the alert thresholds, and TLS settings (file paths only, never key contents).
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { parseConnectString } from '../client/connect-string';
@@ -7,6 +7,7 @@ import {
   defaultThresholds,
   type AlertThresholds,
   type EnsembleDefinition,
+  type EnsembleTls,
   type MonitoredMember,
   type SaveEnsembleInput,
 } from '../api/monitor-types';
@@ -25,6 +26,7 @@ interface EnsembleRow {
   interval_sec: number;
   retention_days: number;
   thresholds: string;
+  tls: string | null;
   active: number;
 }
 
@@ -53,10 +55,10 @@ export class EnsembleRepository {
     const now = Date.now();
     this.db
       .prepare(
-        `INSERT INTO monitor_ensembles (id, name, connect_string, connection_id, members, interval_sec, retention_days, thresholds, created_at, updated_at)
-         VALUES (@id, @name, @connectString, @connectionId, @members, @intervalSec, @retentionDays, @thresholds, @now, @now)
+        `INSERT INTO monitor_ensembles (id, name, connect_string, connection_id, members, interval_sec, retention_days, thresholds, tls, created_at, updated_at)
+         VALUES (@id, @name, @connectString, @connectionId, @members, @intervalSec, @retentionDays, @thresholds, @tls, @now, @now)
          ON CONFLICT(id) DO UPDATE SET name = @name, connect_string = @connectString, connection_id = @connectionId, members = @members,
-           interval_sec = @intervalSec, retention_days = @retentionDays, thresholds = @thresholds, updated_at = @now`,
+           interval_sec = @intervalSec, retention_days = @retentionDays, thresholds = @thresholds, tls = @tls, updated_at = @now`,
       )
       .run({
         id: def.id,
@@ -67,6 +69,7 @@ export class EnsembleRepository {
         intervalSec: def.intervalSec,
         retentionDays: def.retentionDays,
         thresholds: JSON.stringify(def.thresholds),
+        tls: def.tls === null ? null : JSON.stringify(def.tls),
         now,
       });
     return def;
@@ -95,6 +98,7 @@ function toDefinition(row: EnsembleRow): EnsembleDefinition {
     retentionDays: row.retention_days,
     // Merged over the defaults so a threshold added in a later version has a value for old rows.
     thresholds: { ...defaultThresholds, ...(JSON.parse(row.thresholds) as Partial<AlertThresholds>) },
+    tls: row.tls === null ? null : (JSON.parse(row.tls) as EnsembleTls),
     running: row.active === 1,
   };
 }
@@ -119,6 +123,7 @@ function validate(input: SaveEnsembleInput, existing: EnsembleDefinition | null)
   const retentionDays = wholeNumber(
     input.retentionDays ?? existing?.retentionDays ?? DEFAULT_RETENTION_DAYS, 'the retention (days)', 1, MAX_RETENTION_DAYS);
   const thresholds = validateThresholds({ ...(existing?.thresholds ?? defaultThresholds), ...(input.thresholds ?? {}) });
+  const tls = input.tls === undefined ? (existing?.tls ?? null) : validateTls(input.tls);
   return {
     id: existing?.id ?? randomUUID(),
     name,
@@ -128,8 +133,31 @@ function validate(input: SaveEnsembleInput, existing: EnsembleDefinition | null)
     intervalSec,
     retentionDays,
     thresholds,
+    tls,
     running: existing?.running ?? false,
   };
+}
+
+/** TLS settings as stored: paths trimmed, '' as null; a key never without its certificate. */
+export function validateTls(input: unknown): EnsembleTls | null {
+  if (input === null) return null;
+  if (typeof input !== 'object') throw new Error('the TLS settings must be { securePort, caFile, certFile, keyFile, verifyHostname } or null');
+  const t = input as Partial<Record<keyof EnsembleTls, unknown>>;
+  const path = (v: unknown, what: string): string | null => {
+    if (v === null || v === undefined) return null;
+    if (typeof v !== 'string') throw new Error(`the ${what} must be a file path`);
+    return v.trim() || null;
+  };
+  if (t.verifyHostname !== undefined && typeof t.verifyHostname !== 'boolean') throw new Error('verify hostname must be true or false');
+  const tls: EnsembleTls = {
+    securePort: t.securePort === null || t.securePort === undefined ? null : wholeNumber(t.securePort, 'the secure client port', 1, 65535),
+    caFile: path(t.caFile, 'CA file'),
+    certFile: path(t.certFile, 'client certificate file'),
+    keyFile: path(t.keyFile, 'client key file'),
+    verifyHostname: t.verifyHostname ?? true,
+  };
+  if ((tls.certFile === null) !== (tls.keyFile === null)) throw new Error('a client certificate and its key go together: give both files or neither');
+  return tls;
 }
 
 function validateMember(m: unknown): MonitoredMember {

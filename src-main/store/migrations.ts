@@ -115,6 +115,11 @@ const migrations: Migration[] = [
       CREATE INDEX monitor_alerts_by_time ON monitor_alerts (ensemble_id, ts);
     `,
   },
+  {
+    // TLS to secure client ports, per monitored ensemble: JSON with file paths (no key contents); NULL is plain TCP.
+    version: 3,
+    sql: `ALTER TABLE monitor_ensembles ADD COLUMN tls TEXT;`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1].version;

@@ -85,8 +85,11 @@ export class ClientPortServer implements NetServer, ConnectionHost {
     tlsServer.on('secureConnection', (socket) => this.adopt(new Connection(socket, true, this), null));
     tlsServer.on('tlsClientError', (e, socket) => {
       this.log('warn', `TLS handshake with ${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'} failed: ${e.message}`);
+      // A client that gave up on the handshake must not keep its socket (and its slot) open.
+      socket.destroy();
     });
-    const server = net.createServer({ allowHalfOpen: true });
+    // No half-open TCP under TLS: a client that ends its side is gone.
+    const server = net.createServer({ allowHalfOpen: false });
     const listener = new Listener(server, true);
     server.on('connection', (raw) => {
       if (this.admit(listener, raw)) tlsServer.emit('connection', raw);

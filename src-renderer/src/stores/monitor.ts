@@ -4,7 +4,7 @@
 
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef, watch } from 'vue';
-import type { EnsembleDefinition, MonitoredMember, SaveEnsembleInput, ServerSample } from '../../../src-main/api/monitor-types';
+import type { EnsembleDefinition, SaveEnsembleInput, ServerSample } from '../../../src-main/api/monitor-types';
 import { api } from '../api/client';
 import { useSession } from './session';
 
@@ -91,9 +91,6 @@ export const useMonitor = defineStore('monitor', () => {
     await Promise.allSettled(ensembles.value.map((e) => loadLatest(e)));
   }
 
-  function discover(connectString: string, connectionId: string | null): Promise<MonitoredMember[]> {
-    return api.call('monitor.discover', connectString, connectionId);
-  }
 
   async function start(id: string): Promise<void> {
     await api.call('monitor.start', id);
@@ -144,7 +141,6 @@ export const useMonitor = defineStore('monitor', () => {
     latest,
     lastBatch,
     load,
-    discover,
     start,
     stop,
     save,
