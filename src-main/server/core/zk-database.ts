@@ -30,7 +30,8 @@ export class ZKDatabase {
   private snapshots!: SnapshotStore;
   private txnsSinceSnapshot = 0;
   private dice: SnapshotDice;
-  private snapshotInProgress = false;
+  /** The snapshot being taken, if any (one at a time). */
+  private snapshotting: Promise<void> | null = null;
 
   constructor(
     private readonly config: ServerConfig,
@@ -137,13 +138,17 @@ export class ZKDatabase {
   // The snapshot is taken once the txn that triggered it is applied (the caller applies in
   // order right after durability), off the request path.
   private snapshotAfter(durable: Promise<void>): void {
-    if (this.snapshotInProgress) return;
-    this.snapshotInProgress = true;
-    durable
+    if (this.snapshotting) return;
+    this.snapshotting = durable
       .then(() => new Promise((r) => setImmediate(r)))
       .then(() => this.takeSnapshot())
       .catch((err) => this.logLine('warn', `snapshot failed: ${(err as Error).message}`))
-      .finally(() => (this.snapshotInProgress = false));
+      .finally(() => (this.snapshotting = null));
+  }
+
+  /** Resolves once no snapshot is being taken (shutdown waits for it; so do tests). */
+  async snapshotsSettled(): Promise<void> {
+    while (this.snapshotting) await this.snapshotting;
   }
 
   async takeSnapshot(): Promise<void> {
@@ -172,6 +177,7 @@ export class ZKDatabase {
   }
 
   async close(): Promise<void> {
+    await this.snapshotsSettled();
     await this.log?.close();
   }
 }
