@@ -9,6 +9,8 @@ import { digestId } from '../protocol/digest';
 import { JuteWriter } from '../protocol/jute';
 import { ConnectResponseCodec, type WatcherEvent } from '../protocol/records';
 import { requireApacheZooKeeper, startZooKeeper, type ApacheZooKeeper } from '../testing/apache-zk';
+import { SessionProxy } from '../testing/differential/session-proxy';
+import { parseConnectString } from './connect-string';
 
 const haveZk = requireApacheZooKeeper();
 
@@ -28,9 +30,9 @@ function collector(): { watcher: (e: WatcherEvent) => void; events: WatcherEvent
   return { watcher: (e) => events.push(e), events };
 }
 
-async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
   const end = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > end) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -284,17 +286,24 @@ describe.skipIf(!haveZk)('ZooKeeperClient against Apache ZooKeeper 3.8', () => {
   });
 
   it('reports expiry when the server has forgotten the session', async () => {
-    const c = new ZooKeeperClient({ connectString: server.connectString, sessionTimeoutMs: 2000 });
-    await c.connect();
-    // A second client with the same id and password closing the session expires it for the first.
-    const twin = new ZooKeeperClient({ connectString: server.connectString, sessionTimeoutMs: 2000 });
-    (twin as unknown as { session: { sessionId: bigint; password: Buffer } }).session.sessionId = c.sessionId;
-    (twin as unknown as { session: { sessionId: bigint; password: Buffer } }).session.password = c.sessionPassword;
-    await twin.connect();
-    await twin.close();
-    c.dropConnection();
-    await until(() => c.state === 'expired', 10_000);
-    await expectCode(c.getData('/'), 'SESSIONEXPIRED');
+    // The client reaches the server through a proxy that can cut it off: held long enough,
+    // the server expires the session, and the client hears so when it gets through again.
+    const host = parseConnectString(server.connectString).hosts[0];
+    const proxy = await SessionProxy.start(host, (z) => z.toString(16));
+    const c = new ZooKeeperClient({ connectString: `127.0.0.1:${proxy.port}`, sessionTimeoutMs: 2000 });
+    try {
+      await c.connect();
+      await c.create('/expiring', null, { mode: CreateMode.EPHEMERAL });
+      proxy.hold();
+      await until(() => c.state === 'disconnected', 5000);
+      await until(async () => (await zk.exists('/expiring')) === null, 10_000);
+      proxy.release();
+      await until(() => c.state === 'expired', 10_000);
+      await expectCode(c.getData('/'), 'SESSIONEXPIRED');
+    } finally {
+      await c.close();
+      await proxy.close();
+    }
   });
 
   it('gives up connecting with CONNECTIONLOSS naming the servers', async () => {
