@@ -1,6 +1,6 @@
 // The client against real Apache ZooKeeper 3.8: every operation and error path.
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ZooKeeperClient } from './client';
 import { AddWatchMode, CreateMode, EventType, Perms, WatcherType } from '../protocol/constants';
 import { ErrorCode, ZooKeeperError } from '../protocol/errors';
@@ -30,13 +30,6 @@ function collector(): { watcher: (e: WatcherEvent) => void; events: WatcherEvent
   return { watcher: (e) => events.push(e), events };
 }
 
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe.skipIf(!haveZk)('ZooKeeperClient against Apache ZooKeeper 3.8', () => {
   let server: ApacheZooKeeper;
@@ -181,7 +174,7 @@ describe.skipIf(!haveZk)('ZooKeeperClient against Apache ZooKeeper 3.8', () => {
       await other.create(`${root}/a`);
       await other.create(`${root}/a/b`);
     }
-    await until(() => deep.events.length >= 4 && flat.events.length >= 3);
+    await vi.waitUntil(() => deep.events.length >= 4 && flat.events.length >= 3, { timeout: 5000, interval: 20 });
     expect(flat.events.map((e) => e.type)).toEqual([EventType.NodeDataChanged, EventType.NodeDataChanged, EventType.NodeChildrenChanged]);
     expect(deep.events.map((e) => `${e.type}:${e.path}`)).toEqual([
       `${EventType.NodeDataChanged}:/pwr`, `${EventType.NodeDataChanged}:/pwr`, `${EventType.NodeCreated}:/pwr/a`, `${EventType.NodeCreated}:/pwr/a/b`,
@@ -255,11 +248,11 @@ describe.skipIf(!haveZk)('ZooKeeperClient against Apache ZooKeeper 3.8', () => {
     const events = collector();
     await c.getData('/drop', events.watcher);
     c.dropConnection();
-    await until(() => c.state === 'connected' && states.includes('disconnected'));
+    await vi.waitUntil(() => c.state === 'connected' && states.includes('disconnected'), { timeout: 5000, interval: 20 });
     expect(c.sessionId).toBe(id);
     // Changed while we were away or after: setWatches brings the event either way.
     await zk.setData('/drop', 'changed');
-    await until(() => events.events.some((e) => e.type === EventType.NodeDataChanged));
+    await vi.waitUntil(() => events.events.some((e) => e.type === EventType.NodeDataChanged), { timeout: 5000, interval: 20 });
     // Like the Java client, every watcher also hears the connection go and come back.
     expect(events.events.map((e) => e.type === EventType.None ? `state:${e.state}` : `node:${e.type}`))
       .toEqual(['state:0', 'state:3', `node:${EventType.NodeDataChanged}`]);
@@ -276,10 +269,10 @@ describe.skipIf(!haveZk)('ZooKeeperClient against Apache ZooKeeper 3.8', () => {
       const paths = Array.from({ length: 3000 }, (_, i) => `/many-watches-${'x'.repeat(40)}-${i}`);
       await Promise.all(paths.map((p) => c.exists(p, events.watcher)));
       c.dropConnection();
-      await until(() => c.state === 'connected');
+      await vi.waitUntil(() => c.state === 'connected', { timeout: 5000, interval: 20 });
       await zk.create(paths[0]);
       await zk.create(paths[2999]);
-      await until(() => events.events.filter((e) => e.type === EventType.NodeCreated).length === 2);
+      await vi.waitUntil(() => events.events.filter((e) => e.type === EventType.NodeCreated).length === 2, { timeout: 5000, interval: 20 });
     } finally {
       await c.close();
     }
@@ -295,10 +288,10 @@ describe.skipIf(!haveZk)('ZooKeeperClient against Apache ZooKeeper 3.8', () => {
       await c.connect();
       await c.create('/expiring', null, { mode: CreateMode.EPHEMERAL });
       proxy.hold();
-      await until(() => c.state === 'disconnected', 5000);
-      await until(async () => (await zk.exists('/expiring')) === null, 10_000);
+      await vi.waitUntil(() => c.state === 'disconnected', { timeout: 5000, interval: 20 });
+      await vi.waitUntil(async () => (await zk.exists('/expiring')) === null, { timeout: 10_000, interval: 20 });
       proxy.release();
-      await until(() => c.state === 'expired', 10_000);
+      await vi.waitUntil(() => c.state === 'expired', { timeout: 10_000, interval: 20 });
       await expectCode(c.getData('/'), 'SESSIONEXPIRED');
     } finally {
       await c.close();

@@ -1,5 +1,5 @@
 // The client against a real 3-server Apache ZooKeeper ensemble: kill -9 the server it talks to.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ZooKeeperClient } from './client';
 import { CreateMode, EventType } from '../protocol/constants';
 import type { WatcherEvent } from '../protocol/records';
@@ -7,13 +7,6 @@ import { requireApacheZooKeeper, startEnsemble, type ApacheEnsemble } from '../t
 
 const haveZk = requireApacheZooKeeper();
 
-async function until(check: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe.skipIf(!haveZk)('client failover in a 3-server Apache ZooKeeper ensemble', () => {
   let ensemble: ApacheEnsemble;
@@ -43,18 +36,18 @@ describe.skipIf(!haveZk)('client failover in a 3-server Apache ZooKeeper ensembl
       const before = zk.currentServer!;
       const victim = ensemble.servers.find((s) => before.endsWith(`:${s.clientPort}`))!;
       victim.kill();
-      await until(() => zk.state === 'connected' && zk.currentServer !== before, 20_000);
+      await vi.waitUntil(() => zk.state === 'connected' && zk.currentServer !== before, { timeout: 20_000, interval: 20 });
       expect(states).toContain('disconnected');
       expect(zk.sessionId).toBe(sessionId);
 
       // The observer may have been on the same server; it reconnects too.
-      await until(() => observer.state === 'connected', 20_000);
+      await vi.waitUntil(() => observer.state === 'connected', { timeout: 20_000, interval: 20 });
       const eph = await observer.exists('/failover/mine');
       expect(eph?.ephemeralOwner).toBe(sessionId);
 
       await observer.setData('/failover', 'v1');
       await observer.create('/failover/theirs');
-      await until(() => events.filter((e) => e.type !== EventType.None).length >= 2, 10_000);
+      await vi.waitUntil(() => events.filter((e) => e.type !== EventType.None).length >= 2, { timeout: 10_000, interval: 20 });
       expect(events.filter((e) => e.type !== EventType.None).map((e) => e.type).sort())
         .toEqual([EventType.NodeDataChanged, EventType.NodeChildrenChanged]);
       expect((await zk.getData('/failover')).data?.toString()).toBe('v1');
