@@ -13,20 +13,19 @@ import type { ReadBody, ReadRequest } from '../tree/reads';
 import type { WriteReply } from '../txn/apply';
 import type { WriteRequest } from '../txn/write-request';
 
-// A request record whose path decodes as null fails when the server uses it, which ZooKeeper
-// reports as MARSHALLINGERROR like any other undecodable request.
-function withPath<T>(req: T): T | null {
-  return req !== null && typeof req === 'object' && 'path' in req && (req as { path: unknown }).path === null ? null : req;
-}
-
-/** The write request a body holds; null when it cannot be decoded. */
-export function decodeWrite(type: number, r: JuteReader): WriteRequest | null {
+// A body that does not decode, or a record whose path decodes as null (it fails where the server
+// uses it), is what ZooKeeper reports as MARSHALLINGERROR: null here.
+function decoded<T>(decode: () => T | null): T | null {
   try {
-    return withPath(decodeWriteBody(type, r));
+    const req = decode();
+    return req !== null && typeof req === 'object' && 'path' in req && (req as { path: unknown }).path === null ? null : req;
   } catch {
     return null;
   }
 }
+
+/** The write request a body holds; null when it cannot be decoded. */
+export const decodeWrite = (type: number, r: JuteReader): WriteRequest | null => decoded(() => decodeWriteBody(type, r));
 
 function decodeWriteBody(type: number, r: JuteReader): WriteRequest | null {
   switch (type) {
@@ -45,13 +44,7 @@ function decodeWriteBody(type: number, r: JuteReader): WriteRequest | null {
 }
 
 /** The read request a body holds; null when it cannot be decoded. */
-export function decodeRead(type: number, r: JuteReader): ReadRequest | null {
-  try {
-    return withPath(decodeReadBody(type, r));
-  } catch {
-    return null;
-  }
-}
+export const decodeRead = (type: number, r: JuteReader): ReadRequest | null => decoded(() => decodeReadBody(type, r));
 
 function decodeReadBody(type: number, r: JuteReader): ReadRequest | null {
   switch (type) {

@@ -2,7 +2,7 @@
 // order (values masked), readable by the client's admin parsers, values from the node's state.
 
 import { readdirSync, readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adminBaseUrl, adminCommand as fetchAdminCommand } from '../../client/admin-http';
 import { parseJsonExact, type JsonValue } from '../../client/admin-json';
 import {
@@ -18,7 +18,7 @@ import { adminCommand, adminCommandNames } from './admin-commands';
 import { zooKeeperFullVersion } from './environment';
 import { NOT_SERVING } from './server-facts';
 import {
-  CAPTURED_SESSION_A, capturedStandaloneState, ENSEMBLE_SERVERS, testNode, type TestNode, type TestNodeOptions,
+  CAPTURED_SESSION_A, capturedStandaloneState, ENSEMBLE_SERVERS, nodesCleanedAfterEach, type TestNode, type TestNodeOptions,
 } from './test-support';
 
 const SAMPLES = new URL('../../client/testdata/admin-3.8/', import.meta.url);
@@ -27,15 +27,7 @@ const read = (dir: URL, name: string): string => readFileSync(new URL(name, dir)
 const json = (text: string): JsonObject => parseJsonExact(text) as JsonObject;
 const fail = (detail: string): Error => new Error(detail);
 
-const nodes: TestNode[] = [];
-function node(opts: TestNodeOptions = {}): TestNode {
-  const n = testNode(opts);
-  nodes.push(n);
-  return n;
-}
-afterEach(() => {
-  for (const n of nodes.splice(0)) n.cleanup();
-});
+const node = nodesCleanedAfterEach();
 
 /** What the admin HTTP shell writes for a result (net/admin-server.ts). */
 const render = (r: AdminCommandResult): string => jacksonPretty({ ...r.data, command: r.command, error: r.error });

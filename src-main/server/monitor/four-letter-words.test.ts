@@ -3,7 +3,7 @@
 // report the node's real state.
 
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FourLetterWordError } from '../../client/four-letter-errors';
 import { queryCons, queryMntr, queryStat, sendFourLetterWord } from '../../client/four-letter';
 import {
@@ -17,7 +17,7 @@ import { WatcherMode } from '../watch/watch-manager';
 import { zooKeeperFullVersion } from './environment';
 import { fourLetterWord } from './four-letter-words';
 import {
-  CAPTURED_SESSION_A, CAPTURED_SESSION_B, capturedStandaloneState, ENSEMBLE_SERVERS, testNode, type TestNode, type TestNodeOptions,
+  CAPTURED_SESSION_A, CAPTURED_SESSION_B, capturedStandaloneState, ENSEMBLE_SERVERS, nodesCleanedAfterEach, type TestNode,
 } from './test-support';
 
 const sample = (name: string): string =>
@@ -37,15 +37,7 @@ function shape(text: string, separator: ': ' | '=' = ': '): string[] {
   });
 }
 
-const nodes: TestNode[] = [];
-function node(opts: TestNodeOptions = {}): TestNode {
-  const n = testNode(opts);
-  nodes.push(n);
-  return n;
-}
-afterEach(() => {
-  for (const n of nodes.splice(0)) n.cleanup();
-});
+const node = nodesCleanedAfterEach();
 
 const word = (n: TestNode, w: string, asking?: ClientConnection): string => fourLetterWord(n, w, asking ?? n.probe());
 

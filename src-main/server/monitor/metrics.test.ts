@@ -2,26 +2,18 @@
 // order; every 3.8 key left out is left out for a stated reason (metrics.ts); values are real.
 
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseMntr } from '../../client/four-letter-mntr';
 import { BufferStats } from '../net/stats';
 import { fourLetterWord } from './four-letter-words';
 import { METRICS } from './metrics';
-import { ENSEMBLE_SERVERS, testNode, type TestNode, type TestNodeOptions } from './test-support';
+import { ENSEMBLE_SERVERS, nodesCleanedAfterEach, type TestNode, type TestNodeOptions } from './test-support';
 
 const sampleKeys = (role: string): string[] =>
   readFileSync(new URL(`../../client/testdata/4lw-3.8/${role}-mntr.txt`, import.meta.url), 'utf8')
     .split('\n').filter(Boolean).map((l) => l.split('\t')[0]);
 
-const nodes: TestNode[] = [];
-function node(opts: TestNodeOptions = {}): TestNode {
-  const n = testNode(opts);
-  nodes.push(n);
-  return n;
-}
-afterEach(() => {
-  for (const n of nodes.splice(0)) n.cleanup();
-});
+const node = nodesCleanedAfterEach();
 
 /** mntr as asked by the node's one probing connection. */
 const mntr = (n: TestNode): string => fourLetterWord(n, 'mntr', n.net.all.find((c) => c.sessionId === 0n) ?? n.probe());

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterEach } from 'vitest';
 import type { ACL } from '../../protocol';
 import { OPEN_ACL_UNSAFE } from '../acl/acl';
 import { parseConfig } from '../config';
@@ -192,4 +193,17 @@ export function capturedStandaloneState(n: TestNode): void {
   n.tree.dataWatches.addWatch('/a', a);
   n.tree.dataWatches.addWatch('/a/b', a);
   n.tree.childWatches.addWatch('/a', a);
+}
+
+/** A testNode factory for one test file: every node it made is cleaned up after each test. */
+export function nodesCleanedAfterEach(): (opts?: TestNodeOptions) => TestNode {
+  const nodes: TestNode[] = [];
+  afterEach(() => {
+    for (const n of nodes.splice(0)) n.cleanup();
+  });
+  return (opts = {}) => {
+    const n = testNode(opts);
+    nodes.push(n);
+    return n;
+  };
 }
