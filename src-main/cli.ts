@@ -10,6 +10,8 @@ commands:
                                   poll every server of an ensemble: role, zxid, latency, mntr figures
   bench --connect C --op create|set|get|mixed [--concurrency N] [--ops N] [--size B] [--json]
                                   load any ZooKeeper; report ops/s and p50/p99/max latency
+  cluster up|status|kill|pause|resume|stop|start|restart|down [N] --dir DIR [options]
+                                  a local ensemble of ZooLab servers as background processes
 `;
 
 type Main = (args: string[]) => Promise<number>;
@@ -20,6 +22,7 @@ const commands: Record<string, () => Promise<{ main: Main }>> = {
   server: () => import('./server/server-cli'),
   monitor: () => import('./monitor/monitor-cli'),
   bench: () => import('./bench/bench-cli'),
+  cluster: () => import('./lab/cluster-cli'),
 };
 
 async function run(argv: string[]): Promise<number> {

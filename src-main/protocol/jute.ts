@@ -44,6 +44,14 @@ export class JuteWriter {
     return this;
   }
 
+  /** Bytes as they are, without a length: for a record serialized elsewhere. */
+  writeRaw(v: Uint8Array): this {
+    this.reserve(v.length);
+    this.buf.set(v, this.pos);
+    this.pos += v.length;
+    return this;
+  }
+
   writeBuffer(v: Uint8Array | null | undefined): this {
     if (v == null) return this.writeInt(-1);
     this.writeInt(v.length);

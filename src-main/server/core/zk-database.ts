@@ -3,8 +3,9 @@
 // then appends each txn (group-committed fsync) before applying it.
 
 import { readdirSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { JuteReader, type JuteWriter } from '../../protocol';
+import { JuteReader, JuteWriter } from '../../protocol';
 import {
   purge, restore, rollSnapshotDice, shouldSnapshot, SnapshotStore, TxnLog, VERSION_DIR, type SnapshotDice,
 } from '../storage';
@@ -20,7 +21,8 @@ export type DbLog = (level: 'info' | 'warn', message: string) => void;
 export type SnapshotListener = (zxid: bigint, file: string) => void;
 
 export class ZKDatabase {
-  readonly tree: DataTree<ClientConnection>;
+  /** Replaced when ZAB truncates the log or installs a leader's snapshot (the state is reloaded). */
+  tree: DataTree<ClientConnection>;
   /** Committed sessions and their timeouts, as a snapshot stores them. */
   readonly sessionsWithTimeout = new Map<bigint, number>();
   lastSnapshot: { zxid: bigint; timestamp: number } | null = null;
@@ -38,11 +40,15 @@ export class ZKDatabase {
     private readonly logLine: DbLog,
     private readonly onSnapshot: SnapshotListener = () => {},
   ) {
-    this.tree = new DataTree<ClientConnection>({
-      extendedTypesEnabled: config.extendedTypesEnabled,
-      digestEnabled: config.properties.get('zookeeper.digest.enabled') !== 'false',
-    });
+    this.tree = this.newTree();
     this.dice = rollSnapshotDice(this.snapTrigger(), Math.random);
+  }
+
+  private newTree(): DataTree<ClientConnection> {
+    return new DataTree<ClientConnection>({
+      extendedTypesEnabled: this.config.extendedTypesEnabled,
+      digestEnabled: this.config.properties.get('zookeeper.digest.enabled') !== 'false',
+    });
   }
 
   private snapTrigger() {
@@ -53,8 +59,12 @@ export class ZKDatabase {
     return this.tree.lastProcessedZxid;
   }
 
-  /** Restores the newest valid snapshot plus the logged txns after it; returns the last zxid. */
-  async load(): Promise<bigint> {
+  /**
+   * Opens the snapshot and log directories and restores the newest valid snapshot plus the logged
+   * txns after it; returns the last zxid. `keep` is called with each replayed txn as logged (ZAB
+   * keeps the newest ones to sync learners from).
+   */
+  async load(keep?: (zxid: bigint, txn: Buffer) => void): Promise<bigint> {
     const storageLog = (m: string, level: 'info' | 'warn' = 'info') => this.logLine(level, m);
     this.snapshots = await SnapshotStore.open(this.config.dataDir, { log: storageLog });
     this.log = await TxnLog.open(this.config.dataLogDir, {
@@ -69,6 +79,14 @@ export class ZKDatabase {
         s.maxMs = Math.max(s.maxMs, ms);
       },
     });
+    const snapshotted = await this.restoreState(keep);
+    // As ZooKeeper does at first start: a snapshot so the data directory is never without one.
+    if (!snapshotted) await this.snapshots.write(this.tree.lastProcessedZxid, (w) => this.writeSnapshot(w));
+    return this.tree.lastProcessedZxid;
+  }
+
+  /** Fills the (empty) tree from the disk; false when there was no snapshot. */
+  private async restoreState(keep?: (zxid: bigint, txn: Buffer) => void): Promise<boolean> {
     const plan = await restore(this.snapshots, this.log);
     if (plan.snapshot) {
       this.readSnapshot(plan.snapshot.body);
@@ -77,17 +95,55 @@ export class ZKDatabase {
       this.logLine('info', `loaded snapshot ${path.basename(plan.snapshot.file)}`);
     }
     let replayed = 0;
-    for await (const { txn } of plan.txns) {
+    for await (const { zxid, txn } of plan.txns) {
       const entry = decodeTxnEntry(txn);
       // Txns already inside a fuzzy snapshot are applied again; processTxn tolerates that as ZooKeeper does.
       applyTxn(this.tree, entry, { sessions: this.sessionCommits() });
       this.tree.lastProcessedZxid = entry.header.zxid;
+      keep?.(zxid, txn);
       replayed++;
     }
     if (replayed) this.logLine('info', `replayed ${replayed} txns from the log, last zxid 0x${this.tree.lastProcessedZxid.toString(16)}`);
-    // As ZooKeeper does at first start: a snapshot so the data directory is never without one.
-    if (!plan.snapshot) await this.snapshots.write(this.tree.lastProcessedZxid, (w) => this.writeSnapshot(w));
+    return plan.snapshot !== null;
+  }
+
+  /**
+   * ZAB's TRUNC (ZKDatabase.truncateLog): drops every logged txn after zxid, and every snapshot
+   * that contains one, then reloads the state from what is left.
+   */
+  async truncate(zxid: bigint): Promise<bigint> {
+    await this.snapshotsSettled();
+    await this.log.truncate(zxid);
+    for (const snap of await this.snapshots.list()) {
+      if (snap.zxid > zxid) await rm(snap.file, { force: true });
+    }
+    this.clearState();
+    await this.restoreState();
     return this.tree.lastProcessedZxid;
+  }
+
+  /** ZAB's SNAP: the leader's state replaces ours, durably, and the log continues after zxid. */
+  async installSnapshot(zxid: bigint, body: Buffer): Promise<void> {
+    await this.snapshotsSettled();
+    await this.snapshots.write(zxid, (w) => w.writeRaw(body));
+    // Txns after the snapshot in our log belong to a history the leader does not have.
+    await this.log.truncate(zxid);
+    this.clearState();
+    this.readSnapshot(body);
+    this.tree.lastProcessedZxid = zxid;
+    this.lastSnapshot = { zxid, timestamp: Date.now() };
+  }
+
+  /** The state as a snapshot body (sessions, tree, digest): what SNAP sends a learner. */
+  snapshotBody(): Buffer {
+    const w = new JuteWriter(64 * 1024);
+    this.writeSnapshot(w);
+    return w.toBuffer();
+  }
+
+  private clearState(): void {
+    this.tree = this.newTree();
+    this.sessionsWithTimeout.clear();
   }
 
   /** Session commits for replay (the live tracker takes over once the server runs). */
@@ -124,7 +180,12 @@ export class ZKDatabase {
 
   /** Appends a txn; resolves once it is durable. Takes a snapshot when snapCount says so. */
   append(entry: TxnEntry): Promise<void> {
-    const done = this.log.append(entry.header.zxid, encodeTxnEntry(entry));
+    return this.appendEncoded(entry.header.zxid, encodeTxnEntry(entry));
+  }
+
+  /** The same, for a txn already encoded (as ZAB carries it). */
+  appendEncoded(zxid: bigint, txn: Buffer): Promise<void> {
+    const done = this.log.append(zxid, txn);
     this.txnsSinceSnapshot++;
     if (shouldSnapshot(this.snapTrigger(), this.dice, this.txnsSinceSnapshot, this.log.currentLogSize)) {
       this.txnsSinceSnapshot = 0;

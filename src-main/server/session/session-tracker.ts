@@ -27,12 +27,14 @@ export interface SessionTrackerOptions {
   sessionsWithTimeout?: ReadonlyMap<bigint, number>;
   /** zookeeper.extendedTypesEnabled: server ids above 254 are then refused. */
   extendedTypesEnabled?: boolean;
+  /** The database's map of committed sessions, kept as this tracker's own so that snapshots see every commit. */
+  committed?: Map<bigint, number>;
 }
 
 export class SessionTracker {
   private readonly sessionsById = new Map<bigint, Session>();
   /** Committed sessions and their timeouts: what a snapshot stores. */
-  readonly sessionsWithTimeout = new Map<bigint, number>();
+  readonly sessionsWithTimeout: Map<bigint, number>;
   private readonly queue: ExpiryQueue<Session>;
   private nextSessionId: bigint;
 
@@ -40,6 +42,7 @@ export class SessionTracker {
     if (opts.extendedTypesEnabled && opts.serverId > MAX_EXTENDED_SERVER_ID) {
       throw new Error(`extendedTypesEnabled is true but Server ID is too large. Cannot be larger than ${MAX_EXTENDED_SERVER_ID}`);
     }
+    this.sessionsWithTimeout = opts.committed ?? new Map();
     this.queue = new ExpiryQueue<Session>(opts.tickTime, opts.now);
     this.nextSessionId = initializeNextSessionId(opts.serverId, opts.now);
     for (const [id, to] of opts.sessionsWithTimeout ?? []) {
@@ -66,6 +69,13 @@ export class SessionTracker {
     }
     this.queue.update(s, timeout, now);
     return added;
+  }
+
+  /** Forgets every session, live and committed (the database is being reloaded). */
+  clear(): void {
+    for (const s of this.sessionsById.values()) this.queue.remove(s);
+    this.sessionsById.clear();
+    this.sessionsWithTimeout.clear();
   }
 
   /** The createSession txn was applied; true when the session is new to the committed set. */

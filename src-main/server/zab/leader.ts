@@ -71,6 +71,13 @@ export class ZabLeader {
     return makeZxid(this.epoch, 0n);
   }
 
+  /** Learners' sync requests waiting for a proposal to commit (mntr's pending_syncs). */
+  get pendingSyncCount(): number {
+    let n = 0;
+    for (const sids of this.pendingSyncs.values()) n += sids.length;
+    return n;
+  }
+
   get outstandingCount(): number {
     return this.outstanding.length;
   }

@@ -92,7 +92,7 @@ describe('QuorumPacket', () => {
   });
 
   it('gives the event log its fields', () => {
-    expect(packetFields(packet(PacketType.COMMIT, 0x300000005n))).toEqual({ type: 'COMMIT', zxid: '0x300000005', epoch: 3, size: 20 });
+    expect(packetFields(packet(PacketType.COMMIT, 0x300000005n))).toEqual({ packet: 'COMMIT', zxid: '0x300000005', epoch: 3, size: 20 });
   });
 
   it('describes a packet in one line', () => {

@@ -199,7 +199,7 @@ export class QuorumPacketReader {
 
 /** The fields of an event-log line for a packet sent or received (the shell adds peer and direction). */
 export function packetFields(p: QuorumPacket): EventFields {
-  return { type: packetTypeName(p.type), zxid: hexZxid(p.zxid), epoch: p.zxid < 0n ? -1 : Number(epochOf(p.zxid)), size: encodedSize(p) };
+  return { packet: packetTypeName(p.type), zxid: hexZxid(p.zxid), epoch: p.zxid < 0n ? -1 : Number(epochOf(p.zxid)), size: encodedSize(p) };
 }
 
 /** LearnerHandler.packetToString: the type, the zxid and what the data holds, in one line. */

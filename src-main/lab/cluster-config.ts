@@ -1,0 +1,188 @@
+// What a local cluster is, on disk: DIR/cluster.json describes it, and each server has the files
+// Apache ZooKeeper would want (DIR/server-N/zoo.cfg, DIR/server-N/data/myid), so any server of it can
+// also be started by hand with `zoolab server DIR/server-N/zoo.cfg`.
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ClusterError } from './cluster-error';
+import { assertDistinct, freePorts, portsFromBase, type ServerPorts } from './ports';
+
+export type PeerRole = 'participant' | 'observer';
+
+export interface ClusterServer extends ServerPorts {
+  id: number;
+  role: PeerRole;
+}
+
+/** What `cluster up` is asked for. */
+export interface ClusterSpec {
+  nodes: number;
+  observers: number;
+  /** Apache ZooKeeper's sample zoo.cfg values by default: 2000 ms, 10 and 5 ticks. */
+  tickTime: number;
+  initLimit: number;
+  syncLimit: number;
+  /** null: free ports from the kernel. */
+  portBase: number | null;
+}
+
+/** DIR/cluster.json. */
+export interface ClusterDefinition extends ClusterSpec {
+  format: 1;
+  servers: ClusterServer[];
+}
+
+export const DEFAULT_SPEC: Omit<ClusterSpec, 'nodes'> = { observers: 0, tickTime: 2000, initLimit: 10, syncLimit: 5, portBase: null };
+export const MAX_NODES = 25;
+export const MAX_OBSERVERS = 25;
+const HOST = '127.0.0.1';
+
+export interface ServerFiles {
+  root: string;
+  zooCfg: string;
+  dataDir: string;
+  myid: string;
+  /** The server's stdout and stderr, appended to across restarts. */
+  log: string;
+  pid: string;
+  /** The process's start time (/proc/<pid>/stat field 22), so a reused pid is not mistaken for ours. */
+  pidStart: string;
+  /** What the lab last meant the server to be: `running` or `stopped`. */
+  state: string;
+}
+
+export function clusterFile(dir: string): string {
+  return path.join(path.resolve(dir), 'cluster.json');
+}
+
+export function serverFiles(dir: string, id: number): ServerFiles {
+  const root = path.join(path.resolve(dir), `server-${id}`);
+  const dataDir = path.join(root, 'data');
+  return {
+    root,
+    zooCfg: path.join(root, 'zoo.cfg'),
+    dataDir,
+    myid: path.join(dataDir, 'myid'),
+    log: path.join(root, 'server.log'),
+    pid: path.join(root, 'pid'),
+    pidStart: path.join(root, 'pid-start'),
+    state: path.join(root, 'state'),
+  };
+}
+
+/** A problem with the spec in words, or null when it can be built. */
+export function validateSpec(spec: ClusterSpec): string | null {
+  const whole = (n: number) => Number.isInteger(n);
+  if (!whole(spec.nodes) || spec.nodes < 1 || spec.nodes > MAX_NODES) return `--nodes wants 1 to ${MAX_NODES} servers, not ${spec.nodes}`;
+  if (!whole(spec.observers) || spec.observers < 0 || spec.observers > MAX_OBSERVERS) return `--observers wants 0 to ${MAX_OBSERVERS}, not ${spec.observers}`;
+  if (!whole(spec.tickTime) || spec.tickTime < 1) return `--tick-time wants milliseconds (1 or more), not ${spec.tickTime}`;
+  if (!whole(spec.initLimit) || spec.initLimit < 1) return `--init-limit wants ticks (1 or more), not ${spec.initLimit}`;
+  if (!whole(spec.syncLimit) || spec.syncLimit < 1) return `--sync-limit wants ticks (1 or more), not ${spec.syncLimit}`;
+  if (spec.portBase !== null) {
+    try {
+      portsFromBase(spec.portBase, spec.nodes + spec.observers);
+    } catch (err) {
+      return (err as Error).message;
+    }
+  }
+  return null;
+}
+
+/** Participants are servers 1..nodes, observers the ids after them. */
+export async function defineCluster(spec: ClusterSpec): Promise<ClusterDefinition> {
+  const problem = validateSpec(spec);
+  if (problem) throw new ClusterError(problem, true);
+  const count = spec.nodes + spec.observers;
+  const ports = spec.portBase === null ? await freePorts(count) : portsFromBase(spec.portBase, count);
+  assertDistinct(ports);
+  const servers = ports.map((p, i): ClusterServer => ({ id: i + 1, role: i < spec.nodes ? 'participant' : 'observer', ...p }));
+  return { format: 1, ...spec, servers };
+}
+
+/** A lone participant without observers runs standalone, as ZooKeeper does with no server.N lines. */
+export function isStandalone(def: ClusterDefinition): boolean {
+  return def.servers.length === 1;
+}
+
+export function connectStringOf(def: ClusterDefinition): string {
+  return def.servers.map((s) => `${HOST}:${s.clientPort}`).join(',');
+}
+
+export function serverLine(s: ClusterServer): string {
+  return `server.${s.id}=${HOST}:${s.quorumPort}:${s.electionPort}${s.role === 'observer' ? ':observer' : ''};${HOST}:${s.clientPort}`;
+}
+
+export function zooCfgText(dir: string, def: ClusterDefinition, server: ClusterServer): string {
+  const files = serverFiles(dir, server.id);
+  const lines = [
+    `# Written by \`zoolab cluster up\`: server ${server.id} (${server.role}) of the cluster in ${path.resolve(dir)}`,
+    `tickTime=${def.tickTime}`,
+    `initLimit=${def.initLimit}`,
+    `syncLimit=${def.syncLimit}`,
+    `dataDir=${files.dataDir}`,
+    `clientPort=${server.clientPort}`,
+    `clientPortAddress=${HOST}`,
+    // The lab's status reads srvr; the other words are there for people poking at the cluster.
+    '4lw.commands.whitelist=*',
+    // Several servers on one host would fight over the AdminServer's default port 8080.
+    'admin.enableServer=false',
+  ];
+  if (server.role === 'observer') lines.push('peerType=observer');
+  if (!isStandalone(def)) {
+    // One participant plus observers is still a quorum of one: ZooKeeper runs it replicated only
+    // with standaloneEnabled=false.
+    if (def.nodes === 1) lines.push('standaloneEnabled=false');
+    lines.push(...def.servers.map(serverLine));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Writes every server's zoo.cfg and myid, then cluster.json, which marks the cluster complete. */
+export function writeClusterFiles(dir: string, def: ClusterDefinition): void {
+  for (const server of def.servers) {
+    const files = serverFiles(dir, server.id);
+    mkdirSync(files.dataDir, { recursive: true });
+    writeFileSync(files.zooCfg, zooCfgText(dir, def, server));
+    writeFileSync(files.myid, `${server.id}\n`);
+  }
+  writeFileSync(clusterFile(dir), `${JSON.stringify(def, null, 2)}\n`);
+}
+
+export function hasCluster(dir: string): boolean {
+  return existsSync(clusterFile(dir));
+}
+
+export function readClusterDefinition(dir: string): ClusterDefinition {
+  const file = clusterFile(dir);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new ClusterError(`${path.resolve(dir)} holds no cluster (no cluster.json): make one with 'zoolab cluster up --nodes N --dir ${dir}'`, true);
+    }
+    throw new ClusterError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  let def: ClusterDefinition;
+  try {
+    def = JSON.parse(text) as ClusterDefinition;
+  } catch (err) {
+    throw new ClusterError(`${file} is not JSON: ${(err as Error).message}`);
+  }
+  const problem = definitionProblem(def);
+  if (problem) throw new ClusterError(`${file} does not describe a cluster: ${problem}`);
+  return def;
+}
+
+function definitionProblem(def: ClusterDefinition): string | null {
+  if (typeof def !== 'object' || def === null) return 'not an object';
+  if (def.format !== 1) return `unknown format ${String(def.format)}`;
+  if (!Array.isArray(def.servers) || def.servers.length === 0) return 'no servers';
+  const port = (n: unknown) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 65535;
+  for (const s of def.servers) {
+    if (!Number.isInteger(s?.id) || s.id < 1) return `a server without a valid id`;
+    if (s.role !== 'participant' && s.role !== 'observer') return `server ${s.id} has role ${String(s.role)}`;
+    if (!port(s.clientPort) || !port(s.quorumPort) || !port(s.electionPort)) return `server ${s.id} has an invalid port`;
+  }
+  return validateSpec(def);
+}
