@@ -24,6 +24,8 @@ export interface ClusterSpec {
   syncLimit: number;
   /** null: free ports from the kernel. */
   portBase: number | null;
+  /** More zoo.cfg keys for every server (e.g. extendedTypesEnabled=true for TTL nodes). */
+  extraConfig?: Record<string, string>;
 }
 
 /** DIR/cluster.json. */
@@ -128,6 +130,7 @@ export function zooCfgText(dir: string, def: ClusterDefinition, server: ClusterS
     'admin.enableServer=false',
   ];
   if (server.role === 'observer') lines.push('peerType=observer');
+  for (const [key, value] of Object.entries(def.extraConfig ?? {})) lines.push(`${key}=${value}`);
   if (!isStandalone(def)) {
     // One participant plus observers is still a quorum of one: ZooKeeper runs it replicated only
     // with standaloneEnabled=false.

@@ -113,7 +113,8 @@ export class Cluster {
     let lastError = '';
     for (;;) {
       this.failIfAnyDied();
-      const error = await this.tryWrite(Math.max(500, Math.min(5000, deadline - Date.now())));
+      // Short attempts, so a server that dies meanwhile is reported soon rather than at the deadline.
+      const error = await this.tryWrite(Math.max(500, Math.min(3000, deadline - Date.now())));
       if (error === null) break;
       lastError = error;
       if (Date.now() >= deadline) throw this.startFailure(`no leader served writes within ${seconds} s (${lastError})`);

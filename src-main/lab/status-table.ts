@@ -1,6 +1,8 @@
 // `cluster status` as people read it (an aligned table) and as scripts read it (one JSON object).
 
 import type { ClusterStatus } from './cluster';
+import type { ProcessState } from './process-control';
+import type { ServerRole } from './server-status';
 
 /** The JSON shape scripts rely on: exactly these fields per server. */
 export interface JsonClusterStatus {
@@ -8,8 +10,8 @@ export interface JsonClusterStatus {
   servers: {
     id: number;
     pid: number | null;
-    process: string;
-    role: string;
+    process: ProcessState;
+    role: ServerRole;
     clientPort: number;
     epoch: number | null;
     lastZxid: string | null;
