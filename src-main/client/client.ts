@@ -37,6 +37,8 @@ export interface ClientOptions {
   maxPacketBytes?: number;
   /** Connect over TLS, to the servers' secure client ports (secureClientPort). */
   tls?: ClientTlsOptions;
+  /** Resume this session instead of creating one (Java's ZooKeeper(..., sessionId, sessionPasswd)). */
+  resume?: { sessionId: bigint; password: Buffer };
 }
 
 export interface CreateOptions {
@@ -68,6 +70,10 @@ export class ZooKeeperClient extends EventEmitter<{ state: [ClientState] }> {
       maxPacketBytes: options.maxPacketBytes ?? 4 * 1024 * 1024,
       tls: options.tls,
     });
+    if (options.resume) {
+      this.session.sessionId = options.resume.sessionId;
+      this.session.password = Buffer.from(options.resume.password);
+    }
     this.session.on('state', (s) => this.emit('state', s));
   }
 
@@ -78,6 +84,7 @@ export class ZooKeeperClient extends EventEmitter<{ state: [ClientState] }> {
 
   get state(): ClientState { return this.session.state; }
   get sessionId(): bigint { return this.session.sessionId; }
+  /** The session's password, to resume it from another client (see ClientOptions.resume). */
   get sessionPassword(): Buffer { return this.session.password; }
   get negotiatedTimeoutMs(): number { return this.session.negotiatedTimeoutMs; }
   get currentServer(): string | null { return this.session.currentServer; }

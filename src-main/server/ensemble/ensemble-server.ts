@@ -136,9 +136,12 @@ export class EnsembleServer extends ServerBase {
     return this.peer.role === 'leading' ? 'leader' : this.peer.role === 'observing' ? 'observer' : 'follower';
   }
 
-  /** The ZAB phase (admin zabstate): election, discovery, sync or broadcast. */
-  get zabPhase(): string {
-    return this.peer?.phase ?? 'election';
+  /** QuorumPeer.ZabState (admin zabstate): election, discovery, synchronization or broadcast. */
+  get zabState(): string {
+    const phase = this.peer?.phase ?? 'election';
+    if (phase === 'sync') return 'synchronization';
+    if (phase === 'connecting' || phase === 'epochAck') return 'discovery';
+    return phase === 'stopped' ? 'election' : phase;
   }
 
   get leaderId(): number | null {

@@ -1,7 +1,7 @@
 // The AdminServer's commands (ZooKeeper 3.8's org.apache.zookeeper.server.admin.Commands): names,
 // aliases, which need a serving node, and each one's fields in the order Jackson writes them.
 // Not here: hash (needs the tree's digest log), observers and observer_connection_stat_reset (need
-// the leader's learner handlers), zabstate (needs the ZAB phase); they answer "Unknown command".
+// the leader's learner handlers); they answer "Unknown command".
 
 import { readFileSync } from 'node:fs';
 import { javaDouble } from '../net/admin-json';
@@ -77,6 +77,7 @@ const COMMANDS: readonly Command[] = [
   command(['voting_view'], (s) => ({ current_config: votingView(s) })),
   command(['watches', 'wchc'], (s) => ({ session_id_to_watched_paths: new Map(watchReport(s).map(([id, paths]) => [String(signedLong(id)), paths])) })),
   command(['watches_by_path', 'wchp'], (s) => ({ path_to_session_ids: new Map(watchPathReport(s).map(([path, ids]) => [path, ids.map(signedLong)])) })),
+  command(['zabstate'], zabState, false),
   command(['watch_summary', 'wchs'], (s) => {
     const w = s.tree.dataWatches.summary();
     return { num_connections: w.numConnections, num_paths: w.numPaths, num_total_watches: w.totalWatches };
@@ -205,6 +206,36 @@ function votingView(s: Monitored): Map<string, Data> {
       learner_type: e.role,
     }];
   }));
+}
+
+/** ZabStateCommand: only a serving quorum member has a ZooKeeperServer to ask; others say "". */
+function zabState(s: Monitored): Data {
+  const self = ownServerEntry(s);
+  if (!isQuorumMode(s.mode) || !self) return { voting: false, zabstate: '' };
+  const zxid = s.lastProcessedZxid;
+  const client = s.config.clientPort === null ? '' : `${delimitedHost(s.config.clientPortAddress)}:${s.config.clientPort}`;
+  return {
+    myid: s.serverId,
+    is_leader: s.mode === 'leader',
+    quorum_address: multipleAddresses(self.host, self.quorumPort),
+    election_address: multipleAddresses(self.host, self.electionPort),
+    client_address: client,
+    voting: self.role === 'participant',
+    last_zxid: `0x${zxid.toString(16)}`,
+    zab_epoch: Number(zxid >> 32n),
+    zab_counter: Number(zxid & 0xffffffffn),
+    zabstate: s.zabState ?? 'broadcast',
+  };
+}
+
+/** Jackson's rendering of a one-address MultipleAddresses (its bean getters, in their order). */
+function multipleAddresses(host: string, port: number): Data {
+  const address = `${delimitedHost(host)}:${port}`;
+  return {
+    empty: false, all_addresses: [address], all_reachable_addresses: [address], one: address, reachable_address: address,
+    wildcard_addresses: [`0.0.0.0:${port}`], all_ports: [port], all_host_strings: [host], all_reachable_addresses_or_all: [address],
+    reachable_or_one: address,
+  };
 }
 
 /** The config file as read at start; re-read here, so an edit since then shows. */

@@ -25,6 +25,8 @@ export interface MonitorExtras {
   readonly leaderId?: number | null;
   /** On the leader. */
   readonly leader?: LeaderFacts | null;
+  /** QuorumPeer.ZabState in lower case: election, discovery, synchronization or broadcast. */
+  readonly zabState?: string;
   /** The quorum configuration's version (conf's last line); needed only once reconfig can change it. */
   readonly configVersion?: bigint;
   /** Txn-log fsyncs slower than fsync.warningthresholdms (server_stats' fsync_threshold_exceed_count). */
