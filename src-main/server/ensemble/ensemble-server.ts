@@ -21,12 +21,14 @@ import { decodeTxnEntry, encodeTxnEntry, type TxnEntry } from '../txn/records';
 import type { RequestPreparer } from '../txn/prep';
 import type { WriteRequest } from '../txn/write-request';
 import type { LogEntry, ZabAction, ZabOutput } from '../zab/actions';
-import { encodeTouches, type ForwardedRequest } from '../zab/payloads';
+import type { ForwardedRequest } from '../zab/payloads';
 import { ZabPeer } from '../zab/peer';
 import { PacketType, packet } from '../zab/quorum-packet';
 import { DEFAULT_COMMIT_LOG_COUNT } from '../zab/store';
 import { epochOf } from '../zab/zxid';
 import { ACCEPTED_EPOCH_FILE, CURRENT_EPOCH_FILE, readEpochFile, writeEpochFile } from './epoch-files';
+import { ActionQueue } from './action-queue';
+import { LearnerWaits } from './learner-waits';
 import { QuorumLinks } from './quorum-links';
 
 interface Proposed {
@@ -46,19 +48,17 @@ export class EnsembleServer extends ServerBase {
   private preparer: RequestPreparer | null = null;
   /** Leader: the txns proposed here, until applied. */
   private readonly proposed = new Map<bigint, Proposed>();
-  /** Learner: the writes of this server's clients forwarded to the leader, by session and cxid. */
-  private readonly forwarded = new Map<string, { requestType: number; resolve: (a: Applied) => void }>();
+  /** Learner: what this server's clients wait for from the leader. */
+  private readonly waits = new LearnerWaits();
   /** Logged txns not yet applied, oldest first (fastForward applies them when the role ends). */
   private unapplied: LogEntry[] = [];
   private lastAppend: { zxid: bigint; durable: Promise<void> } = { zxid: 0n, durable: Promise.resolve() };
-  private readonly syncWaiters: Array<() => void> = [];
-  private readonly revalidations = new Map<bigint, Array<(valid: boolean) => void>>();
-  /** Learner: sessions active since the last PING, reported to the leader in the next one. */
-  private readonly touched = new Map<bigint, number>();
-  private readonly actions: ZabAction[] = [];
+  private readonly actions = new ActionQueue<ZabAction>(
+    (a) => this.perform(a),
+    () => this.proposeNextLearnerRequest(),
+    (a, err) => this.fatal(`${a.kind} failed: ${(err as Error).message}`),
+  );
   private readonly learnerRequests: LearnerRequest[] = [];
-  private draining = false;
-  private blocked = false;
   private timer: NodeJS.Timeout | null = null;
   private timerAt = 0;
   private housekeeping: NodeJS.Timeout[] = [];
@@ -102,7 +102,7 @@ export class EnsembleServer extends ServerBase {
       quorum: new QuorumMaj(participants, observers),
       tickMs: config.tickTime, initLimit: config.initLimit, syncLimit: config.syncLimit,
       commitLogCount: capacity,
-      touches: () => this.takeTouches(),
+      touches: () => this.waits.takeTouches(),
     }, { acceptedEpoch, currentEpoch, recent, base });
     this.links = new QuorumLinks(config, this.serverId, this.events, {
       election: (sid, m) => this.run(this.peer.onElectionMessage(monotonic(), sid, m)),
@@ -118,6 +118,7 @@ export class EnsembleServer extends ServerBase {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.actions.close();
     if (this.timer) clearTimeout(this.timer);
     this.setServing(false);
     await this.links?.close();
@@ -168,14 +169,7 @@ export class EnsembleServer extends ServerBase {
 
   protected touch(sessionId: bigint, timeOut: number): void {
     this.sessions.touchSession(sessionId, timeOut, monotonic());
-    if (this.peer.role !== 'leading') this.touched.set(sessionId, timeOut);
-  }
-
-  private takeTouches(): Buffer | null {
-    if (this.touched.size === 0) return null;
-    const touches = [...this.touched].map(([sessionId, timeout]) => ({ sessionId, timeout }));
-    this.touched.clear();
-    return encodeTouches(touches);
+    if (this.peer.role !== 'leading') this.waits.touch(sessionId, timeOut);
   }
 
   /** A client moving its session here: the leader decides (Learner.validateSession). */
@@ -185,12 +179,10 @@ export class EnsembleServer extends ServerBase {
       const out = this.peer.revalidate(monotonic(), sessionId, timeOut);
       if (!out.sent) resolve(false);
       else {
-        const waiting = this.revalidations.get(sessionId) ?? [];
-        waiting.push((valid) => {
+        this.waits.addRevalidation(sessionId, (valid) => {
           if (valid) this.sessions.trackSession(sessionId, timeOut, monotonic());
           resolve(valid);
         });
-        this.revalidations.set(sessionId, waiting);
       }
       this.run(out);
     });
@@ -205,7 +197,7 @@ export class EnsembleServer extends ServerBase {
       } else if (this.isServing) {
         const request: ForwardedRequest = { sessionId: req.sessionId, cxid: req.cxid, type: req.type, body: forwardedBody(req) };
         const out = this.peer.forward(monotonic(), request, req.authInfo ? [...req.authInfo] : null);
-        if (out.forwarded) this.forwarded.set(`${req.sessionId}:${req.cxid}`, { requestType: req.type, resolve });
+        if (out.forwarded) this.waits.addWrite(req.sessionId, req.cxid, { requestType: req.type, resolve });
         this.run(out);
         if (out.forwarded) return;
       }
@@ -257,7 +249,7 @@ export class EnsembleServer extends ServerBase {
     return new Promise((resolve) => {
       const request = { sessionId, cxid, type: OpCode.sync, body: Buffer.from(body.buf.subarray(body.pos, body.end)) };
       const out = this.peer.forward(monotonic(), request);
-      if (out.forwarded) this.syncWaiters.push(resolve);
+      if (out.forwarded) this.waits.addSync(resolve);
       else this.net.closeSession(sessionId, 'the server is not serving: no leader');
       this.run(out);
     });
@@ -280,40 +272,16 @@ export class EnsembleServer extends ServerBase {
   /** Takes a ZabPeer output: its events go to the event log, its actions run in order. */
   private run(out: ZabOutput): void {
     for (const e of out.events) this.events.emit(e.type, e.fields);
-    for (const a of out.actions) this.actions.push(a);
-    this.drain();
+    this.actions.push(out.actions);
+    this.schedule();
   }
 
-  /**
-   * Runs queued actions in order. An action that needs the disk asynchronously (truncate, install
-   * a snapshot) holds every later one back until it is done; actions produced while running join
-   * the back of the queue. Forwarded requests are proposed once the queue is empty.
-   */
-  private drain(): void {
-    if (this.draining || this.blocked || this.stopped) return;
-    this.draining = true;
-    try {
-      while (!this.blocked) {
-        const a = this.actions.shift();
-        if (a) {
-          const wait = this.perform(a);
-          if (wait) {
-            this.blocked = true;
-            wait.then(() => {
-              this.blocked = false;
-              this.drain();
-            }, (err) => this.fatal(`${a.kind} failed: ${(err as Error).message}`));
-          }
-          continue;
-        }
-        const r = this.learnerRequests.shift();
-        if (!r) break;
-        this.proposeForLearner(r);
-      }
-    } finally {
-      this.draining = false;
-    }
-    this.schedule();
+  /** Forwarded requests are proposed once every queued action has run; false when there is none. */
+  private proposeNextLearnerRequest(): boolean {
+    const r = this.learnerRequests.shift();
+    if (!r) return false;
+    this.proposeForLearner(r);
+    return true;
   }
 
   private perform(a: ZabAction): Promise<void> | void {
@@ -363,13 +331,8 @@ export class EnsembleServer extends ServerBase {
         const valid = this.sessions.touchSession(a.sessionId, a.timeout, monotonic());
         return this.run(this.peer.revalidateReply(monotonic(), a.from, a.sessionId, valid));
       }
-      case 'sessionRevalidated': {
-        const waiting = this.revalidations.get(a.sessionId);
-        this.revalidations.delete(a.sessionId);
-        for (const w of waiting ?? []) w(a.valid);
-        return;
-      }
-      case 'syncDone': return this.syncWaiters.shift()?.();
+      case 'sessionRevalidated': return this.waits.revalidated(a.sessionId, a.valid);
+      case 'syncDone': return this.waits.syncDone();
       case 'serving': return this.setServing(a.serving);
     }
   }
@@ -395,9 +358,7 @@ export class EnsembleServer extends ServerBase {
       return;
     }
     const entry = decodeTxnEntry(logged.txn);
-    const key = `${entry.header.clientId}:${entry.header.cxid}`;
-    const waiting = this.forwarded.get(key);
-    if (waiting) this.forwarded.delete(key);
+    const waiting = this.waits.takeWrite(entry.header.clientId, entry.header.cxid);
     const requestType = waiting?.requestType ?? entry.header.type;
     const result = this.applyEntry(entry, requestType);
     if (waiting) waiting.resolve({ entry, requestType, result });
@@ -429,11 +390,7 @@ export class EnsembleServer extends ServerBase {
     this.housekeeping = [];
     this.preparer = null;
     this.proposed.clear();
-    this.forwarded.clear();
-    this.syncWaiters.length = 0;
-    this.touched.clear();
-    for (const waiting of this.revalidations.values()) for (const w of waiting) w(false);
-    this.revalidations.clear();
+    this.waits.clear();
     // QuorumPeer shuts its ZooKeeperServer down: every client reconnects elsewhere or waits.
     for (const c of this.net?.connections() ?? []) if (c.sessionId !== 0n) c.close('the server is not serving: no leader or no quorum');
     this.events.emit('state', { state: 'not serving' });

@@ -42,9 +42,9 @@ const ports = (c: Cluster) => c.servers.map((s) => s.clientPort);
 
 describe.skipIf(!haveBuiltCli)('a ZooLab ensemble of real processes under faults', () => {
   it.each([
-    { nodes: 3, observers: 1 },
-    { nodes: 5, observers: 0 },
-  ])('$nodes participants + $observers observer(s): kill -9 of the leader under write load loses no acknowledged write', async ({ nodes, observers }) => {
+    { nodes: 3, observers: 1, label: '3 participants and an observer' },
+    { nodes: 5, observers: 0, label: '5 participants' },
+  ])('$label: kill -9 of the leader under write load loses no acknowledged write', async ({ nodes, observers }) => {
     const cluster = await upCluster(nodes, observers);
     const before = leaderOf(await cluster.status())!;
     const load = await startWriteLoad(cluster.connectString, '/load', 3);
