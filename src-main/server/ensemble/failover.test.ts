@@ -3,6 +3,7 @@
 // thawed after the others moved on, rolling restarts, and losing the quorum. After each, every
 // write the ensemble acknowledged must be on every server.
 
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ZooKeeperClient } from '../../client/client';
@@ -18,11 +19,11 @@ afterAll(async () => {
 });
 
 /** A running cluster with a short tick, so that failures are noticed within a second or two. */
-async function upCluster(nodes: number, observers = 0): Promise<Cluster> {
+async function upCluster(nodes: number, observers = 0, extraConfig?: Record<string, string>): Promise<Cluster> {
   const root = tempClusterDir('zoolab-failover-');
   dirs.push(root);
-  const cluster = await Cluster.create(path.join(root, 'c'), { ...DEFAULT_SPEC, nodes, observers, tickTime: 200, initLimit: 10, syncLimit: 5 },
-    { command: labCommand });
+  const cluster = await Cluster.create(path.join(root, 'c'),
+    { ...DEFAULT_SPEC, nodes, observers, tickTime: 200, initLimit: 10, syncLimit: 5, extraConfig }, { command: labCommand });
   await cluster.up({ timeoutMs: 60_000 });
   return cluster;
 }
@@ -86,6 +87,25 @@ describe.skipIf(!haveBuiltCli)('a ZooLab ensemble of real processes under faults
     await load.ackedMore(10);
     await load.stop();
     await expectEveryServerHas(ports(cluster), '/load', load.acked);
+  });
+
+  it('a follower whose data is wiped gets the leader\'s snapshot (SNAP) and has every write again', async () => {
+    // A short DIFF window (zookeeper.commitLogCount) so that an empty server is too far behind for a DIFF.
+    const cluster = await upCluster(3, 0, { commitLogCount: '20' });
+    const load = await startWriteLoad(cluster.connectString, '/load', 2);
+    await load.ackedMore(100);
+    const follower = (await cluster.status()).servers.find((s) => s.role === 'follower')!;
+    await cluster.stop(follower.id);
+    const { dataDir } = cluster.files(follower.id);
+    for (const f of ['version-2', 'acceptedEpoch', 'currentEpoch']) rmSync(path.join(dataDir, f), { recursive: true, force: true });
+    await load.ackedMore(20);
+    cluster.start(follower.id);
+    await statusUntil(cluster, (s) => s.servers.find((x) => x.id === follower.id)!.role === 'follower', 'the wiped follower following');
+    await load.ackedMore(20);
+    await load.stop();
+    const synced = readFileSync(path.join(dataDir, 'events.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"zab.learner.syncing"')).pop();
+    expect(JSON.parse(synced!)).toMatchObject({ mode: 'SNAP' });
+    await expectEveryServerHas([follower.clientPort], '/load', load.acked);
   });
 
   it('without a quorum the last server refuses clients; service comes back with the quorum', async () => {
