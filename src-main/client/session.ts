@@ -204,6 +204,8 @@ export class Session extends EventEmitter<{ state: [ClientState] }> {
           return;
         }
         attempts++;
+        // As ClientCnxn's cleanup after a failed connect: what was asked while disconnected fails now.
+        this.failQueued(ErrorCode.CONNECTIONLOSS);
         // After a full round of the server list, back off a little before the next one.
         if (attempts % this.opts.hosts.length === 0) await delay(200 + Math.random() * 800);
       }

@@ -112,7 +112,7 @@ describe.skipIf(!haveBuiltCli)('a ZooLab ensemble of real processes under faults
     const cluster = await upCluster(3);
     const status = await cluster.status();
     const keep = leaderOf(status)!;
-    const client = new ZooKeeperClient({ connectString: `127.0.0.1:${keep.clientPort}`, sessionTimeoutMs: 4000, requestTimeoutMs: 3000 });
+    const client = new ZooKeeperClient({ connectString: `127.0.0.1:${keep.clientPort}`, sessionTimeoutMs: 4000 });
     await client.connect(10_000);
     await client.create('/before', 'quorum');
     const others = status.servers.filter((s) => s.id !== keep.id);
