@@ -172,14 +172,18 @@ export class EnsembleServer extends ServerBase {
     if (this.peer.role !== 'leading') this.waits.touch(sessionId, timeOut);
   }
 
-  /** A client moving its session here: the leader decides (Learner.validateSession). */
+  /**
+   * A client moving its session here: the leader decides (Learner.validateSession). Without a
+   * leader to ask, the connection is refused rather than told its session expired.
+   */
   protected resumeSession(sessionId: bigint, timeOut: number): Promise<boolean> | boolean {
     if (this.peer.role === 'leading') return this.sessions.touchSession(sessionId, timeOut, monotonic());
-    return new Promise<boolean>((resolve) => {
+    return new Promise<boolean>((resolve, reject) => {
       const out = this.peer.revalidate(monotonic(), sessionId, timeOut);
-      if (!out.sent) resolve(false);
+      if (!out.sent) reject(new Error('no leader to validate the session with'));
       else {
         this.waits.addRevalidation(sessionId, (valid) => {
+          if (valid === null) return reject(new Error('the leader went away while validating the session'));
           if (valid) this.sessions.trackSession(sessionId, timeOut, monotonic());
           resolve(valid);
         });

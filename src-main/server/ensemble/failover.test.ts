@@ -55,6 +55,7 @@ describe.skipIf(!haveBuiltCli)('a ZooLab ensemble of real processes under faults
     // Writes resume behind the new leader.
     await load.ackedMore(50);
     await load.stop();
+    expect(load.sessionsLost).toBe(0);
     expect(leaderOf(after)!.epoch).toBeGreaterThanOrEqual(before.epoch!);
     cluster.start(before.id);
     await statusUntil(cluster, (s) => s.servers.find((x) => x.id === before.id)!.role === 'follower', 'the old leader following');
@@ -73,6 +74,7 @@ describe.skipIf(!haveBuiltCli)('a ZooLab ensemble of real processes under faults
     await statusUntil(cluster, (s) => s.servers.find((x) => x.id === old.id)!.role === 'follower', 'the thawed leader following');
     await load.ackedMore(10);
     await load.stop();
+    expect(load.sessionsLost).toBe(0);
     await expectEveryServerHas(ports(cluster), '/load', load.acked);
   });
 
@@ -86,6 +88,7 @@ describe.skipIf(!haveBuiltCli)('a ZooLab ensemble of real processes under faults
     }
     await load.ackedMore(10);
     await load.stop();
+    expect(load.sessionsLost).toBe(0);
     await expectEveryServerHas(ports(cluster), '/load', load.acked);
   });
 

@@ -14,7 +14,7 @@ interface ForwardedWrite {
 export class LearnerWaits {
   private readonly writes = new Map<string, ForwardedWrite>();
   private readonly syncs: Array<() => void> = [];
-  private readonly revalidations = new Map<bigint, Array<(valid: boolean) => void>>();
+  private readonly revalidations = new Map<bigint, Array<(valid: boolean | null) => void>>();
   private readonly touched = new Map<bigint, number>();
 
   addWrite(sessionId: bigint, cxid: number, write: ForwardedWrite): void {
@@ -38,7 +38,8 @@ export class LearnerWaits {
     this.syncs.shift()?.();
   }
 
-  addRevalidation(sessionId: bigint, done: (valid: boolean) => void): void {
+  /** done(null): the leader went away before it answered. */
+  addRevalidation(sessionId: bigint, done: (valid: boolean | null) => void): void {
     const waiting = this.revalidations.get(sessionId) ?? [];
     waiting.push(done);
     this.revalidations.set(sessionId, waiting);
@@ -64,13 +65,14 @@ export class LearnerWaits {
 
   /**
    * The leader is gone: the clients waiting lose their connections (the caller closes them), so
-   * their writes and syncs are dropped; a session that was being revalidated is refused.
+   * their writes and syncs are dropped; a session being revalidated gets no answer (not "expired":
+   * the client tries another server, as with Apache ZooKeeper).
    */
   clear(): void {
     this.writes.clear();
     this.syncs.length = 0;
     this.touched.clear();
-    for (const waiting of this.revalidations.values()) for (const w of waiting) w(false);
+    for (const waiting of this.revalidations.values()) for (const w of waiting) w(null);
     this.revalidations.clear();
   }
 }

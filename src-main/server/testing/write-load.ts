@@ -9,6 +9,8 @@ export interface WriteLoad {
   /** Paths whose create was acknowledged. */
   readonly acked: string[];
   readonly failures: number;
+  /** Writers whose session the ensemble expired: a failover must not cost a live client its session. */
+  readonly sessionsLost: number;
   /** Resolves once at least n more writes are acknowledged (from the call on). */
   ackedMore(n: number, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -22,6 +24,7 @@ export async function startWriteLoad(connect: string, root: string, clients = 2)
   await admin.close();
   const acked: string[] = [];
   let failures = 0;
+  let sessionsLost = 0;
   let running = true;
   const waiters: Array<{ at: number; resolve: () => void }> = [];
   const writer = async (w: number) => {
@@ -41,6 +44,7 @@ export async function startWriteLoad(connect: string, root: string, clients = 2)
         await new Promise((r) => setTimeout(r, 50));
       }
     }
+    if (client.state === 'expired') sessionsLost++;
     await client.close().catch(() => {});
   };
   const done = Promise.all(Array.from({ length: clients }, (_, w) => writer(w)));
@@ -48,6 +52,9 @@ export async function startWriteLoad(connect: string, root: string, clients = 2)
     acked,
     get failures() {
       return failures;
+    },
+    get sessionsLost() {
+      return sessionsLost;
     },
     ackedMore(n, timeoutMs = 30_000) {
       return new Promise<void>((resolve, reject) => {
