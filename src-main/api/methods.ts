@@ -29,6 +29,21 @@ const methodTable = {
   'monitor.marks': true,
   'monitor.alerts': true,
   'monitor.exportCsv': true,
+  'lab.list': true,
+  'lab.create': true,
+  'lab.remove': true,
+  'lab.start': true,
+  'lab.stop': true,
+  'lab.status': true,
+  'lab.serverFault': true,
+  'lab.cutLink': true,
+  'lab.slowLink': true,
+  'lab.healLinks': true,
+  'lab.partition': true,
+  'lab.events': true,
+  'lab.faults': true,
+  'lab.startLoad': true,
+  'lab.stopLoad': true,
 } as const satisfies Record<ApiMethod, true>;
 
 const eventTable = {
@@ -37,6 +52,10 @@ const eventTable = {
   'shell.output': true,
   'monitor.sample': true,
   'monitor.alert': true,
+  'lab.status': true,
+  'lab.events': true,
+  'lab.fault': true,
+  'lab.load': true,
 } as const satisfies Record<ApiEventName, true>;
 
 export const API_METHODS = Object.keys(methodTable) as ApiMethod[];

@@ -2,9 +2,12 @@
 // sessions it opens (closed when it goes away) and receives their events.
 import { randomBytes } from 'node:crypto';
 import { ZooKeeperClient } from '../client';
+import { LabManager } from '../lab/lab-manager';
 import { createShellContext, runShellLine, type ShellContext } from '../shell/shell';
 import type { Store } from '../store/store';
 import { ApiFailure, badArguments, toApiError } from './errors';
+import { labHandlers } from './lab-service';
+import type { LabEvents } from './lab-types';
 import { LiveSession } from './live-session';
 import { isApiMethod } from './methods';
 import { MonitorService, monitorHandlers } from './monitor-service';
@@ -21,10 +24,18 @@ export class ZooLabService {
   private readonly clients = new Set<ApiClient>();
   /** Remote ensembles' pollers: shared by every caller, their events pushed to all of them. */
   readonly monitor: MonitorService;
+  /** Local ensembles run by this host: shared by every caller, their events pushed to all of them. */
+  readonly lab: LabManager;
 
   constructor(readonly store: Store) {
     this.monitor = new MonitorService(store, <E extends keyof MonitorEvents>(event: E, data: MonitorEvents[E]) => {
       for (const c of this.clients) c.notify(event, data as ZooLabEvents[E]);
+    });
+    this.lab = new LabManager({
+      store,
+      push: <E extends keyof LabEvents>(event: E, data: LabEvents[E]) => {
+        for (const c of this.clients) c.notify(event, data as ZooLabEvents[E]);
+      },
     });
   }
 
@@ -35,10 +46,10 @@ export class ZooLabService {
     return client;
   }
 
-  /** Closes every session of every caller and stops monitoring (the host is shutting down). */
+  /** Closes every session of every caller, stops monitoring and the lab's servers (the host is shutting down). */
   async close(): Promise<void> {
     await Promise.all([...this.clients].map((c) => c.dispose()));
-    await this.monitor.close();
+    await Promise.all([this.monitor.close(), this.lab.close()]);
   }
 }
 
@@ -83,6 +94,7 @@ export class ApiClient {
 
   private readonly handlers: Handlers = {
     ...monitorHandlers(() => this.service.monitor),
+    ...labHandlers(() => this.service.lab),
     'connections.list': () => this.store.connections.list(),
     'connections.save': (input) => this.store.connections.save(input as never),
     'connections.remove': (id) => this.store.connections.remove(text(id, 'connection id')),

@@ -1,6 +1,7 @@
 // The one typed API the renderer sees. It travels as JSON, over Electron IPC in the app and over a
 // WebSocket in the headless host (`zoolab web`), so every value here is JSON-safe: 64-bit ids and
 // zxids are decimal strings, znode data is base64.
+import type { LabApi, LabEvents } from './lab-types';
 import type { MonitorApi, MonitorEvents } from './monitor-types';
 
 export interface StatView {
@@ -113,8 +114,8 @@ export interface ApiError {
   message: string;
 }
 
-/** Every call the renderer can make: name → (params) → result. Monitoring's calls are in monitor-types.ts. */
-export interface ZooLabApi extends MonitorApi {
+/** Every call the renderer can make: name → (params) → result. Monitoring's and the lab's are in monitor-types.ts and lab-types.ts. */
+export interface ZooLabApi extends MonitorApi, LabApi {
   'connections.list': () => ConnectionProfile[];
   'connections.save': (input: SaveConnectionInput) => ConnectionProfile;
   'connections.remove': (id: string) => void;
@@ -136,8 +137,8 @@ export interface ZooLabApi extends MonitorApi {
 
 export type ApiMethod = keyof ZooLabApi;
 
-/** Events the host pushes to the renderer (monitoring's in monitor-types.ts). */
-export interface ZooLabEvents extends MonitorEvents {
+/** Events the host pushes to the renderer (monitoring's and the lab's in monitor-types.ts and lab-types.ts). */
+export interface ZooLabEvents extends MonitorEvents, LabEvents {
   'session.state': SessionInfo;
   /** A watch fired: the renderer refreshes what it shows of `path`. */
   'node.changed': { sessionKey: string; path: string; kind: 'data' | 'children' | 'created' | 'deleted' };

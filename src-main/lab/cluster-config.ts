@@ -5,7 +5,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ClusterError } from './cluster-error';
-import { assertDistinct, freePorts, portsFromBase, type ServerPorts } from './ports';
+import type { LinkKind } from './link-relays';
+import { assertDistinct, freePortNumbers, freePorts, portsFromBase, type ServerPorts } from './ports';
 
 export type PeerRole = 'participant' | 'observer';
 
@@ -26,12 +27,27 @@ export interface ClusterSpec {
   portBase: number | null;
   /** More zoo.cfg keys for every server (e.g. extendedTypesEnabled=true for TTL nodes). */
   extraConfig?: Record<string, string>;
+  /**
+   * Every quorum and election connection goes through a relay of the lab (one per dialling
+   * direction and port kind), where links can be cut and slowed; see Cluster.startRelays.
+   */
+  relayed?: boolean;
+}
+
+/** The port server `from` dials to reach `to`'s quorum or election port in a relayed cluster. */
+export interface RelayPort {
+  from: number;
+  to: number;
+  kind: LinkKind;
+  port: number;
 }
 
 /** DIR/cluster.json. */
 export interface ClusterDefinition extends ClusterSpec {
   format: 1;
   servers: ClusterServer[];
+  /** Relayed clusters: one for every ordered pair of servers and both kinds. */
+  relays?: RelayPort[];
 }
 
 export const DEFAULT_SPEC: Omit<ClusterSpec, 'nodes'> = { observers: 0, tickTime: 2000, initLimit: 10, syncLimit: 5, portBase: null };
@@ -98,7 +114,33 @@ export async function defineCluster(spec: ClusterSpec): Promise<ClusterDefinitio
   const ports = spec.portBase === null ? await freePorts(count) : portsFromBase(spec.portBase, count);
   assertDistinct(ports);
   const servers = ports.map((p, i): ClusterServer => ({ id: i + 1, role: i < spec.nodes ? 'participant' : 'observer', ...p }));
-  return { format: 1, ...spec, servers };
+  if (!spec.relayed) return { format: 1, ...spec, servers };
+  const links = relayLinks(servers);
+  const taken = new Set(ports.flatMap((p) => [p.clientPort, p.quorumPort, p.electionPort]));
+  const relayPorts = await freePortNumbers(links.length, taken);
+  return { format: 1, ...spec, servers, relays: links.map((link, i) => ({ ...link, port: relayPorts[i] })) };
+}
+
+/** Every ordered pair of servers (who dials whom), for both port kinds. */
+export function relayLinks(servers: readonly ClusterServer[]): Omit<RelayPort, 'port'>[] {
+  return servers.flatMap((from) =>
+    servers.filter((to) => to.id !== from.id).flatMap((to) => (['quorum', 'election'] as const).map((kind) => ({ from: from.id, to: to.id, kind }))));
+}
+
+/** The port of `kind` that the server itself listens on. */
+export function listenPortOf(server: ServerPorts, kind: LinkKind): number {
+  return kind === 'quorum' ? server.quorumPort : server.electionPort;
+}
+
+/** The quorum and election ports server `from` dials to reach `to`: its relays, or to's own ports. */
+export function dialledPorts(def: ClusterDefinition, from: number, to: ClusterServer): Pick<ServerPorts, 'quorumPort' | 'electionPort'> {
+  if (!def.relays || from === to.id) return to;
+  const port = (kind: LinkKind) => {
+    const relay = def.relays!.find((r) => r.from === from && r.to === to.id && r.kind === kind);
+    if (!relay) throw new ClusterError(`the cluster has no relay for server ${from} dialling server ${to.id}'s ${kind} port`);
+    return relay.port;
+  };
+  return { quorumPort: port('quorum'), electionPort: port('election') };
 }
 
 /** A lone participant without observers runs standalone, as ZooKeeper does with no server.N lines. */
@@ -110,8 +152,9 @@ export function connectStringOf(def: ClusterDefinition): string {
   return def.servers.map((s) => `${HOST}:${s.clientPort}`).join(',');
 }
 
-export function serverLine(s: ClusterServer): string {
-  return `server.${s.id}=${HOST}:${s.quorumPort}:${s.electionPort}${s.role === 'observer' ? ':observer' : ''};${HOST}:${s.clientPort}`;
+/** server.N as seen by one server: `dialled` are the quorum and election ports it reaches s on. */
+export function serverLine(s: ClusterServer, dialled: Pick<ServerPorts, 'quorumPort' | 'electionPort'> = s): string {
+  return `server.${s.id}=${HOST}:${dialled.quorumPort}:${dialled.electionPort}${s.role === 'observer' ? ':observer' : ''};${HOST}:${s.clientPort}`;
 }
 
 export function zooCfgText(dir: string, def: ClusterDefinition, server: ClusterServer): string {
@@ -135,7 +178,8 @@ export function zooCfgText(dir: string, def: ClusterDefinition, server: ClusterS
     // One participant plus observers is still a quorum of one: ZooKeeper runs it replicated only
     // with standaloneEnabled=false.
     if (def.nodes === 1) lines.push('standaloneEnabled=false');
-    lines.push(...def.servers.map(serverLine));
+    if (def.relays) lines.push(`# The other servers' quorum and election ports are the lab's relays to them (see cluster.json).`);
+    lines.push(...def.servers.map((s) => serverLine(s, dialledPorts(def, server.id, s))));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -186,6 +230,11 @@ function definitionProblem(def: ClusterDefinition): string | null {
     if (!Number.isInteger(s?.id) || s.id < 1) return `a server without a valid id`;
     if (s.role !== 'participant' && s.role !== 'observer') return `server ${s.id} has role ${String(s.role)}`;
     if (!port(s.clientPort) || !port(s.quorumPort) || !port(s.electionPort)) return `server ${s.id} has an invalid port`;
+  }
+  if (def.relayed) {
+    const want = relayLinks(def.servers).map((r) => `${r.from}->${r.to}:${r.kind}`);
+    const have = (Array.isArray(def.relays) ? def.relays : []).filter((r) => port(r?.port)).map((r) => `${r.from}->${r.to}:${r.kind}`);
+    if (want.length !== have.length || want.some((key) => !have.includes(key))) return 'a relayed cluster without a valid relay port for every pair of servers';
   }
   return validateSpec(def);
 }

@@ -2,7 +2,8 @@
 // lives in that directory, so the command line (one process per command) and the app (one process
 // for its whole life) can both drive the same cluster.
 
-import { closeSync, mkdirSync, openSync, readSync, fstatSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readSync, readdirSync, rmSync, fstatSync } from 'node:fs';
 import path from 'node:path';
 import { ZooKeeperClient } from '../client/client';
 import {
@@ -10,6 +11,8 @@ import {
   type ClusterDefinition, type ClusterServer, type ClusterSpec, type PeerRole, type ServerFiles,
 } from './cluster-config';
 import { ClusterError } from './cluster-error';
+import { startClusterRelays } from './cluster-relays';
+import type { LinkRelays } from './link-relays';
 import {
   defaultServerCommand, forgetProcess, processInfo, signalServer, spawnServer, stopServer, waitForExit, waitForProcessState,
   type ProcessState, type ServerCommand,
@@ -19,6 +22,8 @@ import { DOWN, queryServerReport, type ServerRole } from './server-status';
 export interface ClusterOptions {
   /** How to run a server; default: this runtime and the built CLI beside this code. */
   command?: ServerCommand;
+  /** Hears of every server process this Cluster object starts (the app keeps them to learn how they exit). */
+  onSpawn?: (id: number, child: ChildProcess) => void;
 }
 
 export interface ServerStatus {
@@ -49,7 +54,7 @@ export class Cluster {
   private constructor(
     readonly dir: string,
     readonly definition: ClusterDefinition,
-    private readonly command: ServerCommand,
+    private readonly options: ClusterOptions,
   ) {}
 
   /** Chooses ports and writes the configs of a new cluster into dir; starts nothing. */
@@ -60,12 +65,12 @@ export class Cluster {
     const definition = await defineCluster(spec);
     mkdirSync(dir, { recursive: true });
     writeClusterFiles(dir, definition);
-    return new Cluster(path.resolve(dir), definition, options.command ?? defaultServerCommand());
+    return new Cluster(path.resolve(dir), definition, options);
   }
 
   /** The cluster in dir; a usage error when dir holds none. */
   static load(dir: string, options: ClusterOptions = {}): Cluster {
-    return new Cluster(path.resolve(dir), readClusterDefinition(dir), options.command ?? defaultServerCommand());
+    return new Cluster(path.resolve(dir), readClusterDefinition(dir), options);
   }
 
   static exists(dir: string): boolean {
@@ -98,7 +103,7 @@ export class Cluster {
     for (const s of this.servers) {
       const { state } = processInfo(this.files(s.id));
       if (state === 'paused') await this.resume(s.id);
-      else if (state !== 'running') spawnServer(s.id, this.files(s.id), this.command);
+      else if (state !== 'running') this.spawn(s.id);
     }
     return this.waitUntilReady(options.timeoutMs ?? DEFAULT_UP_TIMEOUT_MS);
   }
@@ -210,12 +215,38 @@ export class Cluster {
     this.server(id);
     const { state } = processInfo(this.files(id));
     if (state === 'running' || state === 'paused') return null;
-    return spawnServer(id, this.files(id), this.command);
+    return this.spawn(id);
+  }
+
+  private spawn(id: number): number {
+    const { pid, child } = spawnServer(id, this.files(id), this.options.command ?? defaultServerCommand());
+    this.options.onSpawn?.(id, child);
+    return pid;
   }
 
   async restart(id: number): Promise<number> {
     await this.stop(id);
     return this.start(id)!;
+  }
+
+  /** Stop, lose everything in the data directory but myid (a server whose disk died), start. */
+  async wipe(id: number): Promise<number> {
+    await this.stop(id);
+    const { dataDir, myid } = this.files(id);
+    for (const name of readdirSync(dataDir)) {
+      const file = path.join(dataDir, name);
+      if (file !== myid) rmSync(file, { recursive: true, force: true });
+    }
+    return this.start(id)!;
+  }
+
+  /**
+   * Starts the relays every quorum and election connection of a relayed cluster goes through
+   * (Cluster.create with relayed: true), before the servers: `up` after this. Closing them is the
+   * caller's (closeAll), as they live in the caller's process.
+   */
+  startRelays(): Promise<LinkRelays> {
+    return startClusterRelays(this.dir, this.definition);
   }
 
   /** Stops every server; the data stays for the next `up`. */

@@ -38,19 +38,27 @@ export function portsFromBase(base: number, count: number): ServerPorts[] {
  * chosen, so the kernel cannot hand out the same port twice.
  */
 export async function freePorts(count: number): Promise<ServerPorts[]> {
+  const ports = await freePortNumbers(count * 3);
+  return Array.from({ length: count }, (_, i) => ({
+    clientPort: ports[3 * i],
+    quorumPort: ports[3 * i + 1],
+    electionPort: ports[3 * i + 2],
+  }));
+}
+
+/** `count` distinct ports nobody listens on right now, none of them in `avoid` (ports chosen already). */
+export async function freePortNumbers(count: number, avoid: ReadonlySet<number> = new Set()): Promise<number[]> {
   const probes: net.Server[] = [];
   try {
     const ports: number[] = [];
-    for (let i = 0; i < count * 3; i++) {
+    while (ports.length < count) {
       const probe = net.createServer();
       probes.push(probe);
-      ports.push(await listenOnAnyPort(probe));
+      // A probe on an avoided port stays bound too, so the kernel moves on to another one.
+      const port = await listenOnAnyPort(probe);
+      if (!avoid.has(port)) ports.push(port);
     }
-    return Array.from({ length: count }, (_, i) => ({
-      clientPort: ports[3 * i],
-      quorumPort: ports[3 * i + 1],
-      electionPort: ports[3 * i + 2],
-    }));
+    return ports;
   } finally {
     await Promise.all(probes.map((p) => new Promise<void>((resolve) => (p.listening ? p.close(() => resolve()) : resolve()))));
   }
@@ -71,4 +79,25 @@ export function assertDistinct(ports: ServerPorts[]): void {
     if (seen.has(port)) throw new Error(`port ${port} was chosen twice`);
     seen.add(port);
   }
+}
+
+/**
+ * Listens on each of `ports` that is free, so the kernel hands none of them out meanwhile (ports
+ * already in use are skipped); resolves with the function that lets them go again.
+ */
+export async function holdPorts(ports: readonly number[]): Promise<() => Promise<void>> {
+  const held: net.Server[] = [];
+  for (const port of ports) {
+    const probe = net.createServer();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        probe.once('error', reject);
+        probe.listen(port, '127.0.0.1', () => resolve());
+      });
+      held.push(probe);
+    } catch {
+      // Someone else's: nothing to hold, and whoever wants it will say so.
+    }
+  }
+  return () => Promise.all(held.map((p) => new Promise<void>((resolve) => p.close(() => resolve())))).then(() => undefined);
 }

@@ -2,7 +2,7 @@
 // their pid files, and told apart from strangers that got the same pid later. The intended state
 // file is what turns "not running" into either `stopped` (on purpose) or `crashed`.
 
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { ServerFiles } from './cluster-config';
@@ -38,17 +38,22 @@ export function defaultServerCommand(env: NodeJS.ProcessEnv = process.env): Serv
   return { node: process.execPath, cliPath, env: process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {} };
 }
 
-/** Starts the server in its own process group, writing to its log, and records its pid. */
-export function spawnServer(id: number, files: ServerFiles, command: ServerCommand): number {
+/**
+ * Starts the server in its own process group, writing to its log, and records its pid. The child
+ * is unref'd (a `zoolab cluster` command exits while its servers run on); a long-lived caller may
+ * still listen for its exit to learn the exit code or signal.
+ */
+export function spawnServer(id: number, files: ServerFiles, command: ServerCommand): { pid: number; child: ChildProcess } {
   if (!existsSync(command.cliPath)) {
     throw new ClusterError(`the ZooLab command line is missing at ${command.cliPath}: build it (npx electron-vite build) or point ZOOLAB_CLI at it`);
   }
   setIntendedState(files, 'running');
   const log = openSync(files.log, 'a');
   let pid: number | undefined;
+  let child: ChildProcess;
   try {
     writeSync(log, `--- ${new Date().toISOString()} zoolab cluster: starting server ${id} ---\n`);
-    const child = spawn(command.node, [command.cliPath, 'server', files.zooCfg], {
+    child = spawn(command.node, [command.cliPath, 'server', files.zooCfg], {
       cwd: files.root,
       detached: true,
       stdio: ['ignore', log, log],
@@ -66,7 +71,7 @@ export function spawnServer(id: number, files: ServerFiles, command: ServerComma
   const started = HAVE_PROC ? procStat(pid)?.startTime : undefined;
   if (started !== undefined) writeFileSync(files.pidStart, `${started}\n`);
   else rmSync(files.pidStart, { force: true });
-  return pid;
+  return { pid, child };
 }
 
 export function setIntendedState(files: ServerFiles, state: 'running' | 'stopped'): void {

@@ -55,10 +55,14 @@ function killLeftovers(dir: string): void {
   }
 }
 
-/** dir itself and its direct subdirectories that hold a cluster: tests put clusters in either. */
+/**
+ * dir itself and its subdirectories two levels down that hold a cluster: tests put clusters in
+ * dir or dir/x, and a lab data directory holds its labs in dir/labs/<id>.
+ */
 function clusterDirsUnder(dir: string): string[] {
-  const candidates = [dir, ...safeReaddir(dir).map((n) => path.join(dir, n))];
-  return candidates.filter((d) => hasCluster(d));
+  const children = safeReaddir(dir).map((n) => path.join(dir, n));
+  const grandchildren = children.flatMap((c) => safeReaddir(c).map((n) => path.join(c, n)));
+  return [dir, ...children, ...grandchildren].filter((d) => hasCluster(d));
 }
 
 function safeReaddir(dir: string): string[] {

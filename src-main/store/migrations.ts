@@ -120,6 +120,24 @@ const migrations: Migration[] = [
     version: 3,
     sql: `ALTER TABLE monitor_ensembles ADD COLUMN tls TEXT;`,
   },
+  {
+    // The cluster lab's local ensembles; their servers' files live in dir, their run history in the
+    // lab_runs/lab_events/lab_faults tables that the history store creates itself.
+    version: 4,
+    sql: `
+      CREATE TABLE lab_definitions (
+        id           TEXT PRIMARY KEY,
+        name         TEXT NOT NULL,
+        participants INTEGER NOT NULL,
+        observers    INTEGER NOT NULL,
+        tick_time    INTEGER NOT NULL,
+        init_limit   INTEGER NOT NULL,
+        sync_limit   INTEGER NOT NULL,
+        dir          TEXT NOT NULL,
+        created_at   INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1].version;
