@@ -151,7 +151,9 @@ describe.skipIf(!haveBuiltCli)('zoolab cluster (the built command line)', () => 
     expect(cli('pause', '1', '--dir', dir)).toMatchObject({ code: 0, stdout: `server 1: paused (SIGSTOP to pid ${pid})\n` });
     expect(JSON.parse(cli('status', '--dir', dir, '--json').stdout).servers[0]).toMatchObject({ pid, process: 'paused', role: 'down' });
     expect(cli('resume', '1', '--dir', dir)).toMatchObject({ code: 0, stdout: `server 1: resumed (SIGCONT to pid ${pid})\n` });
-    expect(JSON.parse(cli('status', '--dir', dir, '--json').stdout).servers[0]).toMatchObject({ pid, process: 'running', role: 'leader' });
+    // A thawed process may need a moment (on a loaded machine) before it answers srvr again.
+    await vi.waitUntil(() => JSON.parse(cli('status', '--dir', dir, '--json').stdout).servers[0].role === 'leader', { timeout: 10_000, interval: 100 });
+    expect(JSON.parse(cli('status', '--dir', dir, '--json').stdout).servers[0]).toMatchObject({ pid, process: 'running' });
 
     expect(cli('kill', '7', '--dir', dir)).toMatchObject({ code: 2, stderr: expect.stringContaining('there is no server 7') });
     expect(cli('kill', '1', '--dir', dir)).toMatchObject({ code: 0, stdout: `server 1: killed (SIGKILL to pid ${pid})\n` });

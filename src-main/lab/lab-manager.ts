@@ -82,7 +82,7 @@ export class LabManager {
     return def;
   }
 
-  /** Stops the lab and deletes its files and definition. */
+  /** Stops the lab and deletes its files, its run history and its definition. */
   remove(labId: string): Promise<void> {
     const def = this.definition(labId);
     return this.exclusive(labId, async () => {
@@ -90,6 +90,7 @@ export class LabManager {
       // Servers another ZooLab left running would hold the deleted files open.
       if (Cluster.exists(def.dir)) await Cluster.load(def.dir, { command: this.options.command }).down();
       rmSync(def.dir, { recursive: true, force: true });
+      this.history.removeLab(labId);
       this.definitions.remove(labId);
     });
   }

@@ -79,6 +79,19 @@ describe('HistoryStore', () => {
     expect(() => store.appendFault(9_999, { ts: T0, kind: 'kill', target: 'x', detail: null })).toThrow(/FOREIGN KEY/);
   });
 
+  it('forgets every run, event and fault of a removed lab, and nothing of the others', () => {
+    const gone = store.startRun('lab-a', T0);
+    const kept = store.startRun('lab-b', T0);
+    store.append(gone, syntheticEvents(5));
+    store.append(kept, syntheticEvents(3));
+    store.appendFault(gone, { ts: T0, kind: 'kill', target: 'server-1', detail: null });
+    store.removeLab('lab-a');
+    expect(store.runs('lab-a')).toEqual([]);
+    expect(store.events(gone)).toEqual([]);
+    expect(store.faults(gone)).toEqual([]);
+    expect(store.events(kept)).toHaveLength(3);
+  });
+
   it('replays a stored run after reopening: the same elections come out', () => {
     const events = fixtureEvents();
     const run = store.startRun('lab-a', events[0].ts);

@@ -143,6 +143,16 @@ export class HistoryStore {
       .all(labId) as RunRecord[];
   }
 
+  /** Forgets every run of a lab, with its events and faults (the lab is being removed). */
+  removeLab(labId: string): void {
+    this.db.transaction(() => {
+      const runs = `SELECT id FROM lab_runs WHERE lab_id = ?`;
+      this.db.prepare(`DELETE FROM lab_events WHERE run_id IN (${runs})`).run(labId);
+      this.db.prepare(`DELETE FROM lab_faults WHERE run_id IN (${runs})`).run(labId);
+      this.db.prepare('DELETE FROM lab_runs WHERE lab_id = ?').run(labId);
+    })();
+  }
+
   close(): void {
     this.db.close();
   }
