@@ -7,9 +7,9 @@ import { LinkRelays } from './link-relays';
 import { holdPorts } from './ports';
 
 /**
- * Starts every relay of the cluster in `dir`; the servers must be started after this. LinkRelays
- * listens on ports the kernel picks, so the ports it got are recorded in `def` (cluster.json and
- * every zoo.cfg are rewritten when they moved): the servers started next dial them.
+ * Starts every relay of the cluster in `dir`; the servers must be started after this. Each relay
+ * listens on its recorded port; one that is taken meanwhile gets another port, recorded in `def`
+ * (cluster.json and every zoo.cfg are rewritten when one moved): the servers started next dial it.
  */
 export async function startClusterRelays(dir: string, def: ClusterDefinition): Promise<LinkRelays> {
   if (!def.relays) throw new ClusterError(`the cluster in ${dir} has no relays: it was made without relayed: true`, true);
@@ -21,7 +21,11 @@ export async function startClusterRelays(dir: string, def: ClusterDefinition): P
     for (const relay of def.relays) {
       const target = def.servers.find((s) => s.id === relay.to);
       if (!target) throw new ClusterError(`cluster.json in ${dir} has a relay to server ${relay.to}, which it does not list`);
-      const port = await relays.add(relay.from, relay.to, relay.kind, listenPortOf(target, relay.kind));
+      const targetPort = listenPortOf(target, relay.kind);
+      const port = await relays.add(relay.from, relay.to, relay.kind, targetPort, relay.port).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EADDRINUSE') throw err;
+        return relays.add(relay.from, relay.to, relay.kind, targetPort);
+      });
       if (port !== relay.port) {
         relay.port = port;
         moved = true;

@@ -54,11 +54,12 @@ export class LinkRelays {
   constructor(private readonly host = '127.0.0.1') {}
 
   /** A relay for `from` dialling `to`'s port of this kind; resolves with the port `from` should dial. */
-  async add(from: number, to: number, kind: LinkKind, targetPort: number): Promise<number> {
+  /** Starts the relay for `from` dialling `to`'s port; listenPort 0 lets the kernel pick. */
+  async add(from: number, to: number, kind: LinkKind, targetPort: number, listenPort = 0): Promise<number> {
     if (from === to) throw new RangeError(`server ${from} does not dial itself`);
     const key = `${from}->${to}:${kind}`;
     if (this.relays.has(key)) throw new Error(`a relay for ${key} exists already`);
-    const relay = new LinkRelay({ listenHost: this.host, listenPort: 0, targetHost: this.host, targetPort });
+    const relay = new LinkRelay({ listenHost: this.host, listenPort, targetHost: this.host, targetPort });
     const entry = { from, to, kind, relay };
     this.relays.set(key, entry);
     const port = await relay.start().catch((err: unknown) => {
