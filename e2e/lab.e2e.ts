@@ -189,6 +189,9 @@ describe('cluster lab on a real 3-server ZooLab ensemble', () => {
     expect(await text(row('2-3').getByTestId('lab-link-state'))).toBe('+150 ms');
     await shot('lab-09-links-cut-and-slow');
 
+    // One link healed alone, then the rest at once.
+    await row('1-2').getByTestId('link-heal').click();
+    await expect.poll(linkStates, wait).toEqual({ '1-2': 'open', '1-3': 'open', '2-3': 'slow' });
     await byId('heal-all').click();
     await expect.poll(async () => Object.values(await linkStates()), wait).toEqual(['open', 'open', 'open']);
     await expect.poll(roles, slow).toEqual(['follower', 'follower', 'leader']);

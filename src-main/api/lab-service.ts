@@ -48,6 +48,7 @@ export function labHandlers(lab: () => LabManager): LabHandlers {
     'lab.serverFault': (id, serverId, fault) => lab().serverFault(labId(id), server(labId(id), serverId), oneOf(fault, SERVER_FAULTS, 'server fault')),
     'lab.cutLink': (id, a, b, direction) => lab().cutLink(labId(id), ...link(labId(id), a, b), oneOf(direction, DIRECTIONS, 'direction')),
     'lab.slowLink': (id, a, b, delayMs) => lab().slowLink(labId(id), ...link(labId(id), a, b), int(delayMs, 'delay in ms', 0, MAX_DELAY_MS)),
+    'lab.healLink': (id, a, b) => lab().healLink(labId(id), ...link(labId(id), a, b)),
     'lab.healLinks': (id) => lab().healLinks(labId(id)),
     'lab.partition': (id, preset) => lab().partition(labId(id), oneOf(preset, PRESETS, 'partition preset')),
     'lab.events': (id, query) => lab().events(labId(id), eventQuery(query)),

@@ -111,6 +111,8 @@ export interface LabApi {
   'lab.serverFault': (labId: string, serverId: number, fault: ServerFault) => LabStatus;
   'lab.cutLink': (labId: string, a: number, b: number, direction: LinkDirection) => LabStatus;
   'lab.slowLink': (labId: string, a: number, b: number, delayMs: number) => LabStatus;
+  /** One link open both ways again, without delay. */
+  'lab.healLink': (labId: string, a: number, b: number) => LabStatus;
   'lab.healLinks': (labId: string) => LabStatus;
   'lab.partition': (labId: string, preset: PartitionPreset) => LabStatus;
   /** Events of the lab's current run, or of its last one when stopped, oldest first; at most 50 000 (also the default limit). */

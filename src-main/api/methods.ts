@@ -38,6 +38,7 @@ const methodTable = {
   'lab.serverFault': true,
   'lab.cutLink': true,
   'lab.slowLink': true,
+  'lab.healLink': true,
   'lab.healLinks': true,
   'lab.partition': true,
   'lab.events': true,

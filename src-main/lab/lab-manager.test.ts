@@ -82,6 +82,11 @@ describe.skipIf(!haveBuiltCli)('a relayed 3-server lab through its life', () => 
 
     const slowed = await manager.slowLink(def.id, 1, 2, 40);
     expect(slowed.links.find((l) => l.a === 1 && l.b === 2)!.delayMs).toBe(40);
+    await manager.cutLink(def.id, 1, 3, 'a->b');
+    const one = await manager.healLink(def.id, 1, 2);
+    expect(one.links.find((l) => l.a === 1 && l.b === 2)).toMatchObject({ aToB: 'open', bToA: 'open', delayMs: 0 });
+    expect(one.links.find((l) => l.a === 1 && l.b === 3)).toMatchObject({ aToB: 'cut', bToA: 'open' });
+    await manager.healLink(def.id, 1, 3);
 
     // The leader cut off both ways: the other two elect one of themselves; it stops leading.
     const others = [1, 2, 3].filter((id) => id !== leader);
@@ -115,10 +120,11 @@ describe.skipIf(!haveBuiltCli)('a relayed 3-server lab through its life', () => 
 
     const link = (a: number, b: number) => `link ${Math.min(a, b)}-${Math.max(a, b)}`;
     expect(manager.faults(def.id).map((f) => [f.kind, f.target])).toEqual([
-      ['delay', 'link 1-2'], ...others.map((o) => ['cut', link(leader, o)]), ['heal', 'all links'],
+      ['delay', 'link 1-2'], ['cut', 'link 1-3'], ['heal', 'link 1-2'], ['heal', 'link 1-3'],
+      ...others.map((o) => ['cut', link(leader, o)]), ['heal', 'all links'],
       ['split-minority', `server ${leaderNow}`], ['heal', 'all links'], ['kill', `server ${victim}`], ['wipe', `server ${victim}`],
     ]);
-    expect(pushed.filter((p) => p.event === 'lab.fault')).toHaveLength(8);
+    expect(pushed.filter((p) => p.event === 'lab.fault')).toHaveLength(11);
     expect(pushed.some((p) => p.event === 'lab.status' && p.data.servers.some((s) => s.process === 'crashed'))).toBe(true);
 
     // The app closes (its servers stop) and starts again: the lab is there, and so is its data.

@@ -136,6 +136,10 @@ export class LabManager {
     return this.onRun(labId, (run) => run.slowLink(a, b, delayMs));
   }
 
+  healLink(labId: string, a: number, b: number): Promise<LabStatus> {
+    return this.onRun(labId, (run) => run.healLink(a, b));
+  }
+
   healLinks(labId: string): Promise<LabStatus> {
     return this.onRun(labId, (run) => run.healLinks());
   }

@@ -131,6 +131,13 @@ export class LabRun {
     return this.recorded({ kind: 'delay', target: linkName(a, b), detail: `${delayMs} ms added each way` });
   }
 
+  /** One link back to normal: open both ways, no delay. */
+  healLink(a: number, b: number): Promise<LabStatus> {
+    this.parts.relays.heal(a, b);
+    this.parts.relays.setDelay(a, b, 0);
+    return this.recorded({ kind: 'heal', target: linkName(a, b), detail: 'open both ways, no delay' });
+  }
+
   /** Every link back to normal: open both ways, no delay. */
   healLinks(): Promise<LabStatus> {
     const { relays } = this.parts;

@@ -151,6 +151,7 @@ export const useLab = defineStore('lab', () => {
     serverFault: async (id: string, server: number, fault: ServerFault) => setStatus(await api.call('lab.serverFault', id, server, fault)),
     cutLink: async (id: string, a: number, b: number, direction: LinkDirection) => setStatus(await api.call('lab.cutLink', id, a, b, direction)),
     slowLink: async (id: string, a: number, b: number, delayMs: number) => setStatus(await api.call('lab.slowLink', id, a, b, delayMs)),
+    healLink: async (id: string, a: number, b: number) => setStatus(await api.call('lab.healLink', id, a, b)),
     healLinks: async (id: string) => setStatus(await api.call('lab.healLinks', id)),
     partition: async (id: string, preset: PartitionPreset) => setStatus(await api.call('lab.partition', id, preset)),
   };
