@@ -2,7 +2,7 @@
 // Thin on purpose: everything below it is shared with `zoolab web` and tested there.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, Menu, safeStorage, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, Menu, safeStorage, shell, type MenuItemConstructorOptions } from 'electron';
 import { registerIpc } from './api/ipc';
 import { ZooLabService } from './api/service';
 import { resolveDataDir } from './store/data-dir';
@@ -106,6 +106,22 @@ if (!app.requestSingleInstanceLock()) {
   let closing = false;
   app.on('before-quit', (e) => {
     if (closing || !service) return;
+    // Quitting stops the lab's servers: ask first when some are running.
+    const running = service.lab.runningLabs();
+    if (running.length > 0) {
+      const answer = dialog.showMessageBoxSync({
+        type: 'question',
+        buttons: ['Stop the servers and quit', 'Cancel'],
+        defaultId: 1,
+        cancelId: 1,
+        message: `The lab${running.length > 1 ? 's' : ''} ${running.join(', ')} ${running.length > 1 ? 'are' : 'is'} running.`,
+        detail: 'Quitting ZooLab stops their servers; their data stays, and they can be started again.',
+      });
+      if (answer !== 0) {
+        e.preventDefault();
+        return;
+      }
+    }
     // Close ZooKeeper sessions cleanly (their ephemerals go now, not at session timeout), then quit.
     closing = true;
     e.preventDefault();

@@ -58,9 +58,11 @@ describe.skipIf(!haveBuiltCli)('a relayed 3-server lab through its life', () => 
     const def = await manager.create({ name: 'three', participants: 3, observers: 0, tickTime: 100, initLimit: 10, syncLimit: 5 });
     expect(manager.list()).toEqual([def]);
     expect(def.dir).toBe(`${dataDir}/labs/${def.id}`);
+    expect(manager.runningLabs()).toEqual([]);
 
     const up = await manager.start(def.id);
     expect(up.running).toBe(true);
+    expect(manager.runningLabs()).toEqual(['three']);
     expect(up.servers.map((s) => s.role).sort()).toEqual(['follower', 'follower', 'leader']);
     expect(up.servers.every((s) => s.process === 'running' && s.quorumPort > 0 && s.electionPort > 0)).toBe(true);
     expect(up.links.map((l) => `${l.a}-${l.b}:${l.aToB}/${l.bToA}/${l.delayMs}`)).toEqual(['1-2:open/open/0', '1-3:open/open/0', '2-3:open/open/0']);
@@ -131,6 +133,7 @@ describe.skipIf(!haveBuiltCli)('a relayed 3-server lab through its life', () => 
     await manager.close();
     const after = newManager(store, []);
     expect(after.list()).toEqual([def]);
+    expect(after.runningLabs()).toEqual([]);
     expect((await after.status(def.id)).servers.every((s) => s.process === 'stopped')).toBe(true);
     const again = await after.start(def.id);
     expect(leaders(again)).toHaveLength(1);

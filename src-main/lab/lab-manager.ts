@@ -55,6 +55,11 @@ export class LabManager {
     return this.definitions.list();
   }
 
+  /** The names of the labs whose servers this process runs (the desktop app asks before quitting). */
+  runningLabs(): string[] {
+    return [...this.runs.keys()].map((id) => this.definitions.get(id)?.name ?? id);
+  }
+
   definition(labId: string): LabDefinition {
     const def = this.definitions.get(labId);
     if (!def) throw new ApiFailure(`there is no lab with id ${JSON.stringify(labId)}`);
