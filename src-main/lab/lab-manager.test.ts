@@ -3,6 +3,8 @@
 // server killed and wiped, the app "restarted" (a new manager on the same store) and the lab
 // started again on the data it had.
 
+import net from 'node:net';
+import { once } from 'node:events';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { LabEvents, LabStatus } from '../api/lab-types';
 import { ZooKeeperClient } from '../client/client';
@@ -140,5 +142,28 @@ describe.skipIf(!haveBuiltCli)('a relayed 3-server lab through its life', () => 
     expect((await withClient(again.connectString, (c) => c.getData('/before-restart'))).data?.toString()).toBe('kept');
     await after.remove(def.id);
     expect(after.list()).toEqual([]);
+  });
+
+  it('shows a server that died on its own as crashed, with its exit code and last log lines', async () => {
+    const dataDir = tempClusterDir('zoolab-labs-');
+    const store = openStore(dataDir);
+    cleanups.push(async () => {
+      store.close();
+      await cleanUpClusterDir(dataDir);
+    });
+    const manager = newManager(store, []);
+    const def = await manager.create({ name: 'one', participants: 1, observers: 0, tickTime: 100, initLimit: 10, syncLimit: 5 });
+    const up = await manager.start(def.id);
+    const port = up.servers[0].clientPort;
+    await manager.serverFault(def.id, 1, 'stop');
+    // Someone else takes its client port: started again, the server cannot bind it and exits.
+    const squatter = net.createServer((socket) => socket.destroy()).listen(port, '127.0.0.1');
+    await once(squatter, 'listening');
+    cleanups.push(() => new Promise((r) => squatter.close(() => r())));
+    await manager.serverFault(def.id, 1, 'start');
+    const crashed = await statusUntil(manager, def.id, (s) => s.servers[0].process === 'crashed', 'the server crashed');
+    expect(crashed.servers[0].exit).toMatchObject({ signal: null });
+    expect(crashed.servers[0].exit!.code).not.toBe(0);
+    expect(crashed.servers[0].logTail.join('\n')).toMatch(/EADDRINUSE|in use/i);
   });
 });
