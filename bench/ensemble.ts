@@ -4,12 +4,9 @@
 // of several runs, alternating ensembles so that machine noise falls on both. Run with
 // `npm run bench:ensemble [-- options]` (bench/run.mjs); options below.
 
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { runLoad, type LoadOp, type LoadResult } from '../src-main/bench/load';
-import { requireApacheZooKeeper } from '../src-main/testing/apache-zk';
+import { alignedLines, compareThroughput, log, median, runBench, writeResults, type ThroughputRow } from './bench-common';
 import {
   engineName, srvrConnections, srvrMode, startApacheEnsemble, startZooLabEnsemble, type BenchEnsemble, type Engine,
 } from './ensemble-engines';
@@ -91,22 +88,7 @@ function parseArgs(argv: string[]): Settings {
   return s;
 }
 
-interface Summary {
-  opsPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  errors: number;
-  runs: (LoadResult & { placement: string })[];
-}
-
-interface ThroughputRow {
-  op: LoadOp;
-  concurrency: number;
-  ops: number;
-  zoolab: Summary;
-  apache: Summary;
-}
+type Placed = LoadResult & { placement: string };
 
 interface Spread {
   median: number;
@@ -114,18 +96,6 @@ interface Spread {
   max: number;
   /** Rounds that gave a figure (the others timed out). */
   n: number;
-}
-
-function median(values: number[]): number {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
-function summarize(runs: (LoadResult & { placement: string })[]): Summary {
-  const of = (k: 'opsPerSec' | 'p50Ms' | 'p99Ms' | 'maxMs') => median(runs.map((r) => r[k]));
-  return { opsPerSec: of('opsPerSec'), p50Ms: of('p50Ms'), p99Ms: of('p99Ms'), maxMs: of('maxMs'), errors: runs.reduce((n, r) => n + r.errors, 0), runs };
 }
 
 function spread(values: (number | null)[]): Spread {
@@ -139,7 +109,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Runs the load while sampling srvr's `Connections:` on every server, to tell where the sessions
  * landed: e.g. `L1 F2` is one on the leader and two on followers.
  */
-async function withPlacement(ens: BenchEnsemble, run: () => Promise<LoadResult>): Promise<LoadResult & { placement: string }> {
+async function withPlacement(ens: BenchEnsemble, run: () => Promise<LoadResult>): Promise<Placed> {
   const ports = ens.ids.map((id) => ens.clientPort(id));
   // The previous run's connections take a moment to close: wait (briefly) until each server counts
   // only the srvr probe's own connection, so leftovers are not mistaken for this run's sessions.
@@ -178,7 +148,7 @@ function fmt(v: number, digits: number): string {
 
 type FailoverSummary = Record<Engine, Record<'newLeader' | 'firstWrite' | 'rejoin', Spread> & { sessionsLost: number }>;
 
-function formatTable(s: Settings, rows: ThroughputRow[], failover: FailoverSummary | null): string {
+function formatTable(s: Settings, rows: ThroughputRow<Placed>[], failover: FailoverSummary | null): string {
   const body: string[][] = [];
   const ratio = (z: number, a: number) => (Number.isNaN(z) || Number.isNaN(a) || a === 0 ? '-' : (z / a).toFixed(2));
   for (const r of rows) {
@@ -196,25 +166,11 @@ function formatTable(s: Settings, rows: ThroughputRow[], failover: FailoverSumma
     body.push(['writer sessions lost (should be 0)', String(failover.zoolab.sessionsLost), String(failover.apache.sessionsLost), '-']);
   }
   const header = ['metric', 'ZooLab', 'Apache', 'ratio'];
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const notes = ['(ratio = ZooLab / Apache: above 1 is better for ops/s, below 1 is better for ms)'];
   if (failover) notes.push(`(failover: median (min-max) of ${s.failovers} kills per ensemble; srvr polled every 20 ms; "k/n": only k kills gave a figure)`);
-  return [line(header), ...body.map(line), ...notes].join('\n') + '\n';
+  return [...alignedLines(header, body), ...notes].join('\n') + '\n';
 }
 
-function gitRevision(root: string): string {
-  try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const head = git('rev-parse', '--short', 'HEAD');
-    const dirty = git('status', '--porcelain', '--', 'src-main') !== '';
-    return dirty ? `${head} + uncommitted changes in src-main` : head;
-  } catch {
-    return 'unknown';
-  }
-}
-
-const log = (line: string) => process.stderr.write(`${line}\n`);
 const short = (v: string) => v.split(',')[0];
 
 async function bench(root: string, s: Settings): Promise<void> {
@@ -241,29 +197,13 @@ async function bench(root: string, s: Settings): Promise<void> {
         }
       };
 
-      const rows: ThroughputRow[] = [];
+      let rows: ThroughputRow<Placed>[] = [];
       if (s.rounds > 0) {
         if (s.warmupOps > 0) {
           log(`warming up both ensembles (${s.warmupOps} mixed requests at concurrency 64)...`);
           for (const engine of ['zoolab', 'apache'] as const) await run(engine, 'mixed', 64, s.warmupOps);
         }
-        let turn = 0;
-        for (const op of s.workloads) {
-          for (const concurrency of s.concurrencies) {
-            const ops = concurrency === 1 ? s.serialOps : s.parallelOps;
-            const results = { zoolab: [] as (LoadResult & { placement: string })[], apache: [] as (LoadResult & { placement: string })[] };
-            for (let rep = 0; rep < s.rounds; rep++) {
-              // Alternate which ensemble goes first so neither always runs in the other's wake.
-              const order = turn++ % 2 === 0 ? (['zoolab', 'apache'] as const) : (['apache', 'zoolab'] as const);
-              for (const engine of order) {
-                const r = await run(engine, op, concurrency, ops);
-                results[engine].push(r);
-                log(`  ${op} c=${concurrency} run ${rep + 1}/${s.rounds} ${engine}: ${Math.round(r.opsPerSec)} ops/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, sessions ${r.placement}${r.errors ? `, ${r.errors} errors (${r.firstError})` : ''}`);
-              }
-            }
-            rows.push({ op, concurrency, ops, zoolab: summarize(results.zoolab), apache: summarize(results.apache) });
-          }
-        }
+        rows = await compareThroughput({ ...s, runs: s.rounds }, run, (r) => `, sessions ${r.placement}`);
       }
 
       const rounds: Record<Engine, FailoverResult[]> = { zoolab: [], apache: [] };
@@ -309,16 +249,10 @@ async function bench(root: string, s: Settings): Promise<void> {
       }
       process.stdout.write(`took ${Math.round((Date.now() - startedAt) / 1000)} s\n`);
 
-      const date = new Date();
-      const file = path.join(root, 'bench/results', `ensemble-${date.toISOString().replace(/[:.]/g, '-')}.json`);
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, JSON.stringify({
-        date: date.toISOString(), revision: gitRevision(root), stale: stale !== null,
-        machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryBytes: os.totalmem(), loadavg: { start: loadavgAtStart, end: os.loadavg() }, node: process.version, platform: `${os.platform()} ${os.release()}` },
+      writeResults(root, 'ensemble', { stale: stale !== null, loadavgAtStart }, {
         servers: { zoolab: zoolab.version, apache: apache.version },
         settings: s, throughput: rows, failover: { summary: failover, rounds },
-      }, null, 2) + '\n');
-      process.stdout.write(`results: ${path.relative(root, file)}\n`);
+      });
     } finally {
       await apache.stop();
     }
@@ -327,32 +261,4 @@ async function bench(root: string, s: Settings): Promise<void> {
   }
 }
 
-async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  let settings: Settings;
-  try {
-    settings = parseArgs(argv);
-  } catch (err) {
-    log(`bench:ensemble: ${(err as Error).message}\n\n${usage}`);
-    return 2;
-  }
-  if (!requireApacheZooKeeper()) {
-    log('bench:ensemble: cannot compare without Apache ZooKeeper (see above)');
-    return 1;
-  }
-  // run.mjs starts this with the repository as the working directory.
-  await bench(process.cwd(), settings);
-  return 0;
-}
-
-// Ctrl-C still stops every server and deletes the temp directories (exit hooks do that).
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
-
-main().then((code) => process.exit(code), (err: unknown) => {
-  log(`bench:ensemble: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+runBench({ name: 'bench:ensemble', help: usage, settings: parseArgs, bench });

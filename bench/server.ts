@@ -2,12 +2,10 @@
 // load from the same client against each, medians of several runs, alternating servers so that
 // machine noise falls on both. Run with `npm run bench:server` (bench/run.mjs); env settings below.
 
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { runLoad, type LoadOp, type LoadResult } from '../src-main/bench/load';
-import { fourLetterWord, requireApacheZooKeeper, startZooKeeper } from '../src-main/testing/apache-zk';
+import { runLoad, type LoadOp } from '../src-main/bench/load';
+import { fourLetterWord, startZooKeeper } from '../src-main/testing/apache-zk';
+import { alignedLines, compareThroughput, log, runBench, writeResults, type ThroughputRow } from './bench-common';
 import { staleBuildWarning, startZooLab, ZooLabStartError, type ZooLabProcess } from './zoolab-process';
 
 interface Settings {
@@ -47,35 +45,9 @@ function readSettings(env: NodeJS.ProcessEnv): Settings {
   };
 }
 
-interface Summary {
-  opsPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  errors: number;
-  runs: LoadResult[];
-}
-
-interface Row {
-  op: LoadOp;
-  concurrency: number;
-  ops: number;
-  zoolab: Summary;
-  apache: Summary;
+interface Row extends ThroughputRow {
   /** ZooLab ops/s over Apache ops/s. */
   ratio: number;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
-// Each figure is the median of its own runs: robust to one noisy run without picking a "best" one.
-function summarize(runs: LoadResult[]): Summary {
-  const of = (k: 'opsPerSec' | 'p50Ms' | 'p99Ms' | 'maxMs') => median(runs.map((r) => r[k]));
-  return { opsPerSec: of('opsPerSec'), p50Ms: of('p50Ms'), p99Ms: of('p99Ms'), maxMs: of('maxMs'), errors: runs.reduce((n, r) => n + r.errors, 0), runs };
 }
 
 function formatTable(rows: Row[]): string {
@@ -83,23 +55,8 @@ function formatTable(rows: Row[]): string {
   const ms = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(2));
   const body = rows.map((r) => [r.op, String(r.concurrency), Math.round(r.zoolab.opsPerSec).toString(), Math.round(r.apache.opsPerSec).toString(),
     r.ratio.toFixed(2), ms(r.zoolab.p50Ms), ms(r.zoolab.p99Ms), ms(r.apache.p50Ms), ms(r.apache.p99Ms)]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [line(header), ...body.map(line)].join('\n') + '\n(latencies in ms; ratio = ZooLab ops/s / Apache ops/s)\n';
+  return alignedLines(header, body).join('\n') + '\n(latencies in ms; ratio = ZooLab ops/s / Apache ops/s)\n';
 }
-
-function gitRevision(root: string): string {
-  try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const head = git('rev-parse', '--short', 'HEAD');
-    const dirty = git('status', '--porcelain', '--', 'src-main') !== '';
-    return dirty ? `${head} + uncommitted changes in src-main` : head;
-  } catch {
-    return 'unknown';
-  }
-}
-
-const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function bench(root: string, s: Settings): Promise<void> {
   const loadavgAtStart = os.loadavg();
@@ -132,42 +89,15 @@ async function bench(root: string, s: Settings): Promise<void> {
         log(`warming up both servers (${s.warmupOps} mixed requests at concurrency 64)...`);
         for (const name of ['zoolab', 'apache'] as const) await run(name, 'mixed', 64, s.warmupOps);
       }
-      const rows: Row[] = [];
-      let turn = 0;
-      for (const op of s.workloads) {
-        for (const concurrency of s.concurrencies) {
-          const ops = concurrency === 1 ? s.serialOps : s.parallelOps;
-          const results = { zoolab: [] as LoadResult[], apache: [] as LoadResult[] };
-          for (let rep = 0; rep < s.reps; rep++) {
-            // Alternate which server goes first so neither always runs in the other's wake.
-            const order = turn++ % 2 === 0 ? (['zoolab', 'apache'] as const) : (['apache', 'zoolab'] as const);
-            for (const name of order) {
-              const r = await run(name, op, concurrency, ops);
-              results[name].push(r);
-              log(`  ${op} c=${concurrency} run ${rep + 1}/${s.reps} ${name}: ${Math.round(r.opsPerSec)} ops/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms${r.errors ? `, ${r.errors} errors (${r.firstError})` : ''}`);
-            }
-          }
-          const zl = summarize(results.zoolab);
-          const ap = summarize(results.apache);
-          rows.push({ op, concurrency, ops, zoolab: zl, apache: ap, ratio: zl.opsPerSec / ap.opsPerSec });
-        }
-      }
+      const rows: Row[] = (await compareThroughput({ ...s, runs: s.reps }, run))
+        .map((r) => ({ ...r, ratio: r.zoolab.opsPerSec / r.apache.opsPerSec }));
       const short = (v: string) => v.split(',')[0];
       const title = `ZooLab ${short(zoolab.version)} vs Apache ZooKeeper ${short(apacheVersion)}: standalone, forceSync=yes, tickTime=2000, `
         + `${s.size} B values, ${s.clients} session(s), median of ${s.reps} runs`;
       process.stdout.write(`\n${title}\n${formatTable(rows)}`);
       const errors = rows.reduce((n, r) => n + r.zoolab.errors + r.apache.errors, 0);
       if (errors > 0) process.stdout.write(`warning: ${errors} requests failed; see the runs above\n`);
-      const date = new Date();
-      const file = path.join(root, 'bench/results', `server-${date.toISOString().replace(/[:.]/g, '-')}.json`);
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, JSON.stringify({
-        date: date.toISOString(), revision: gitRevision(root), stale: stale !== null,
-        machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryBytes: os.totalmem(), loadavg: { start: loadavgAtStart, end: os.loadavg() }, node: process.version, platform: `${os.platform()} ${os.release()}` },
-        servers: { zoolab: zoolab.version, apache: apacheVersion },
-        settings: s, rows,
-      }, null, 2) + '\n');
-      process.stdout.write(`results: ${path.relative(root, file)}\n`);
+      writeResults(root, 'server', { stale: stale !== null, loadavgAtStart }, { servers: { zoolab: zoolab.version, apache: apacheVersion }, settings: s, rows });
     } finally {
       await apache.stop();
     }
@@ -176,31 +106,10 @@ async function bench(root: string, s: Settings): Promise<void> {
   }
 }
 
-async function main(): Promise<number> {
-  if (process.argv.includes('--help') || process.argv.includes('-h')) {
-    process.stdout.write(`usage: npm run bench:server\n\n${settingsHelp}\n`);
-    return 0;
-  }
-  let settings: Settings;
-  try {
-    settings = readSettings(process.env);
-  } catch (err) {
-    log(`bench:server: ${(err as Error).message}\n\n${settingsHelp}`);
-    return 2;
-  }
-  if (!requireApacheZooKeeper()) {
-    log('bench:server: cannot compare without Apache ZooKeeper (see above)');
-    return 1;
-  }
-  // run.mjs starts this with the repository as the working directory.
-  await bench(process.cwd(), settings);
-  return 0;
-}
-
-// Ctrl-C still stops both servers and deletes their temp directories (exit hooks do that).
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
-
-main().then((code) => process.exit(code), (err: unknown) => {
-  log(`bench:server: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
+runBench({
+  name: 'bench:server',
+  help: `usage: npm run bench:server\n\n${settingsHelp}`,
+  hint: settingsHelp,
+  settings: () => readSettings(process.env),
+  bench,
 });

@@ -1,8 +1,8 @@
 // The cluster lab's definitions: what each lab was made as and where its files are. A connection
 // of its own to the app's database file, like the monitor's (openStore has migrated the schema).
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { LabDefinition } from '../api/lab-types';
-import { schemaVersion } from './migrations';
+import { openMigrated } from './migrations';
 
 /** The first schema version with lab_definitions. */
 const LAB_SCHEMA_VERSION = 4;
@@ -24,17 +24,7 @@ export class LabRepository {
 
   /** Opens `file`, a store openStore has opened (so it is migrated). */
   static open(file: string): LabRepository {
-    const db = new Database(file);
-    try {
-      db.pragma('foreign_keys = ON');
-      // Another ZooLab process (the app and `zoolab web`) may be writing the same file.
-      db.pragma('busy_timeout = 5000');
-      const version = schemaVersion(db);
-      if (version < LAB_SCHEMA_VERSION) throw new Error(`the database ${file} has no lab tables (schema ${version}): open it with openStore first`);
-    } catch (err) {
-      db.close();
-      throw err;
-    }
+    const db = openMigrated(file, LAB_SCHEMA_VERSION, 'lab tables');
     return new LabRepository(db);
   }
 

@@ -1,5 +1,5 @@
 // The database schema as an ordered list of migrations; schema_version records how far a file is.
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 
 interface Migration {
   version: number;
@@ -146,6 +146,26 @@ export function schemaVersion(db: Database.Database): number {
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
   const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
   return row?.version ?? 0;
+}
+
+/**
+ * A connection of its own (the monitor's, the lab's) to `file`, a store openStore has opened and so
+ * migrated; it must be at `minVersion` at least, the first with `tables`. `pragmas` are set too.
+ */
+export function openMigrated(file: string, minVersion: number, tables: string, pragmas: readonly string[] = []): Database.Database {
+  const db = new Database(file);
+  try {
+    db.pragma('foreign_keys = ON');
+    for (const p of pragmas) db.pragma(p);
+    // Another ZooLab process (the app and `zoolab web`) may be writing the same file.
+    db.pragma('busy_timeout = 5000');
+    const version = schemaVersion(db);
+    if (version < minVersion) throw new Error(`the database ${file} has no ${tables} (schema ${version}): open it with openStore first`);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return db;
 }
 
 /** Brings the file up to the latest schema, each step in its own transaction. */

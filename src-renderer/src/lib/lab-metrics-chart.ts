@@ -3,6 +3,7 @@
 // the lab's faults: a line at each, a shaded span while a server is down or the network cut.
 
 import type { EChartsOption, LineSeriesOption } from 'echarts';
+import { timeAxis, valueAxis } from './chart-axes';
 import type { FaultLine, FaultSpan } from './lab-faults';
 import { loadOps, type LoadBucket, type Point } from './lab-load-series';
 
@@ -62,20 +63,8 @@ function baseOption(frame: ChartFrame, unit: string, series: LineSeriesOption[])
     grid: { left: 12, right: 20, top: 36, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
     legend: { top: 4, left: 8, icon: 'roundRect', itemWidth: 14, itemHeight: 4, textStyle: { fontSize: 11 } },
     tooltip: { trigger: 'axis', valueFormatter: (v) => (typeof v === 'number' ? `${+v.toFixed(2)}${unit}` : '—') },
-    xAxis: {
-      type: 'time',
-      min: frame.fromMs,
-      max: frame.toMs,
-      axisLine: { lineStyle: { color: '#cfd4da' } },
-      axisLabel: { color: '#576070', hideOverlap: true },
-      splitLine: { show: false },
-    },
-    yAxis: {
-      type: 'value',
-      min: 0,
-      axisLabel: { color: '#576070', formatter: (v: number) => `${v}${unit}` },
-      splitLine: { lineStyle: { color: '#eef0f3' } },
-    },
+    xAxis: timeAxis(frame.fromMs, frame.toMs),
+    yAxis: valueAxis((v) => `${v}${unit}`),
     series: carriers,
   };
 }

@@ -3,6 +3,7 @@
 
 import type { EChartsOption, LineSeriesOption } from 'echarts';
 import type { TimelineMark } from '../../../src-main/api/monitor-types';
+import { timeAxis, valueAxis } from './chart-axes';
 import { formatMetric, type MetricInfo, type PointMap, type Span } from './monitor-series';
 
 /** Server line colours: distinct from the health colours so a red line never reads as "critical". */
@@ -100,20 +101,8 @@ export function chartOption(input: ChartInput): EChartsOption {
       trigger: 'axis',
       valueFormatter: (v) => formatMetric(kind, typeof v === 'number' ? v : null),
     },
-    xAxis: {
-      type: 'time',
-      min: axisStart(input),
-      max: input.toTs,
-      axisLine: { lineStyle: { color: '#cfd4da' } },
-      axisLabel: { color: '#576070', hideOverlap: true },
-      splitLine: { show: false },
-    },
-    yAxis: {
-      type: 'value',
-      min: 0,
-      axisLabel: { color: '#576070', formatter: (v: number) => formatMetric(kind, v) },
-      splitLine: { lineStyle: { color: '#eef0f3' } },
-    },
+    xAxis: timeAxis(axisStart(input), input.toTs),
+    yAxis: valueAxis((v) => formatMetric(kind, v)),
     series: input.order.map((_, i) => serverSeries(input, i)),
   };
 }
