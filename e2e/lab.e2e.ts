@@ -131,6 +131,8 @@ describe('cluster lab on a real 3-server ZooLab ensemble', () => {
     await expect.poll(() => num(byId('chart-latency'), 'data-points'), slow).toBeGreaterThanOrEqual(20);
     expect(await num(byId('chart-throughput'), 'data-points')).toBeGreaterThan(0);
     expect(await num(byId('chart-connections'), 'data-points')).toBeGreaterThan(0);
+    // Writes under load are fsynced on every server: the fsync chart has values too.
+    await expect.poll(() => num(byId('chart-fsync'), 'data-points'), slow).toBeGreaterThan(0);
     await shot('lab-05-metrics-load');
   });
 
@@ -219,6 +221,31 @@ describe('cluster lab on a real 3-server ZooLab ensemble', () => {
     await page.mouse.move(box.x + box.width / 2 + 200, box.y + box.height / 2, { steps: 5 });
     await page.mouse.up();
     await expect.poll(() => byId('timeline-follow').getAttribute('data-following'), wait).toBe('false');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('replays the first run after the lab is stopped and started again', async () => {
+    await byId('lab-toggle').click();
+    await expect.poll(() => text(byId('lab-state')), slow).toBe('Stopped');
+    await byId('lab-toggle').click();
+    await expect.poll(() => text(byId('lab-state')), slow).toBe('Running');
+    await byId('lab-view-timeline').click();
+    const runs = byId('timeline-run');
+    await expect.poll(() => runs.locator('option').count(), wait).toBe(2);
+    await runs.selectOption({ index: 1 });
+    await expect.poll(() => byId('timeline-follow').getAttribute('data-following'), wait).toBe('false');
+    await expect.poll(() => text(byId('timeline-held')), wait).toMatch(/packets held/);
+    // The znode written in the first run, traced from that run's stored events.
+    await byId('timeline-zxid').fill(czxid);
+    await byId('timeline-zxid-go').click();
+    const summary = byId('zxid-summary');
+    await expect.poll(() => summary.getAttribute('data-zxid'), wait).toBe(czxid);
+    await expect.poll(() => num(summary, 'data-commits'), wait).toBe(2);
+    expect(await num(summary, 'data-proposals')).toBe(2);
+    await shot('lab-13-replayed-run');
+    // Back to the run going on now.
+    await byId('timeline-follow').click();
+    await expect.poll(() => runs.inputValue(), wait).toBe('');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -51,8 +51,9 @@ export function labHandlers(lab: () => LabManager): LabHandlers {
     'lab.healLink': (id, a, b) => lab().healLink(labId(id), ...link(labId(id), a, b)),
     'lab.healLinks': (id) => lab().healLinks(labId(id)),
     'lab.partition': (id, preset) => lab().partition(labId(id), oneOf(preset, PRESETS, 'partition preset')),
+    'lab.runs': (id) => lab().runRecords(labId(id)),
     'lab.events': (id, query) => lab().events(labId(id), eventQuery(query)),
-    'lab.faults': (id) => lab().faults(labId(id)),
+    'lab.faults': (id, runId) => lab().faults(labId(id), runId === undefined || runId === null ? undefined : int(runId, 'runId', 1, Number.MAX_SAFE_INTEGER)),
     'lab.startLoad': (id, spec) => lab().startLoad(labId(id), loadSpec(spec)),
     'lab.stopLoad': (id) => lab().stopLoad(labId(id)),
   };
@@ -97,7 +98,7 @@ export function loadSpec(v: unknown): LoadSpec {
 
 export function eventQuery(v: unknown): EventQuery {
   if (v === undefined || v === null) return {};
-  const q = object(v, 'an event query is an object { fromTs?, toTs?, types?, limit? }');
+  const q = object(v, 'an event query is an object { fromTs?, toTs?, types?, limit?, runId? }');
   const time = (t: unknown, what: string): number | undefined => {
     if (t === undefined || t === null) return undefined;
     if (typeof t !== 'number' || !Number.isFinite(t)) throw badArguments(`${what} is a time in µs since the epoch, not ${String(t)}`);
@@ -111,6 +112,7 @@ export function eventQuery(v: unknown): EventQuery {
     toTs: time(q.toTs, 'toTs'),
     types: (q.types ?? undefined) as string[] | undefined,
     limit: q.limit === undefined || q.limit === null ? undefined : int(q.limit, 'limit', 1, Number.MAX_SAFE_INTEGER),
+    runId: q.runId === undefined || q.runId === null ? undefined : int(q.runId, 'runId', 1, Number.MAX_SAFE_INTEGER),
   };
 }
 

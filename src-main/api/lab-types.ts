@@ -38,6 +38,8 @@ export interface LabServerView {
   /** Open client connections (from mntr), null when it does not answer. */
   connections: number | null;
   outstanding: number | null;
+  /** The txn log's fsyncs since the server started (mntr's zk_cnt_fsynctime, zk_sum_fsynctime). */
+  fsync: { count: number; sumMs: number } | null;
   /** For a crashed server: how it ended and what it logged last. */
   exit: { code: number | null; signal: string | null } | null;
   logTail: string[];
@@ -72,6 +74,13 @@ export interface LabEvent {
   node: number;
   type: string;
   [field: string]: unknown;
+}
+
+/** One start of a lab, until it stopped (null while it runs, or if ZooLab died meanwhile); µs. */
+export interface LabRunRecord {
+  id: number;
+  startedAt: number;
+  endedAt: number | null;
 }
 
 export interface LabFault {
@@ -115,9 +124,15 @@ export interface LabApi {
   'lab.healLink': (labId: string, a: number, b: number) => LabStatus;
   'lab.healLinks': (labId: string) => LabStatus;
   'lab.partition': (labId: string, preset: PartitionPreset) => LabStatus;
-  /** Events of the lab's current run, or of its last one when stopped, oldest first; at most 50 000 (also the default limit). */
-  'lab.events': (labId: string, query: { fromTs?: number; toTs?: number; types?: string[]; limit?: number }) => LabEvent[];
-  'lab.faults': (labId: string) => LabFault[];
+  /** The lab's runs (one per start), newest first. */
+  'lab.runs': (labId: string) => LabRunRecord[];
+  /**
+   * Events of the run asked for, else of the lab's current run or its last one when stopped, oldest
+   * first; at most 50 000 (also the default limit).
+   */
+  'lab.events': (labId: string, query: { fromTs?: number; toTs?: number; types?: string[]; limit?: number; runId?: number }) => LabEvent[];
+  /** Faults of the run asked for, else of the current or last run. */
+  'lab.faults': (labId: string, runId?: number) => LabFault[];
   'lab.startLoad': (labId: string, spec: LoadSpec) => void;
   'lab.stopLoad': (labId: string) => void;
 }

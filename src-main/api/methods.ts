@@ -41,6 +41,7 @@ const methodTable = {
   'lab.healLink': true,
   'lab.healLinks': true,
   'lab.partition': true,
+  'lab.runs': true,
   'lab.events': true,
   'lab.faults': true,
   'lab.startLoad': true,

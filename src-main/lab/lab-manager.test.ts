@@ -77,6 +77,9 @@ describe.skipIf(!haveBuiltCli)('a relayed 3-server lab through its life', () => 
       e.type === 'zab.sent' && e.packet === 'PROPOSAL' && e.zxid === zxid && e.node === leader;
     await vi.waitUntil(() => pushed.some((p) => p.event === 'lab.events' && p.data.events.some(isProposal)), { timeout: 10_000 });
     expect(manager.events(def.id, { types: ['zab.sent'] }).filter(isProposal)).toHaveLength(2);
+    // Every server logged (and fsynced) that txn; mntr's fsync counters say so.
+    const fsyncs = (await manager.status(def.id)).servers.map((s) => s.fsync);
+    expect(fsyncs.every((f) => f !== null && f.count > 0 && f.sumMs >= 0)).toBe(true);
 
     // Load: every kind of request answered.
     await manager.startLoad(def.id, { mix: { read: 1, write: 1, create: 1 }, rate: 0, valueSize: 16, clients: 2 });
@@ -139,6 +142,14 @@ describe.skipIf(!haveBuiltCli)('a relayed 3-server lab through its life', () => 
     expect((await after.status(def.id)).servers.every((s) => s.process === 'stopped')).toBe(true);
     const again = await after.start(def.id);
     expect(leaders(again)).toHaveLength(1);
+    // Two runs now; the first one's events are still there to replay, that PROPOSAL among them.
+    const runs = after.runRecords(def.id);
+    expect(runs).toHaveLength(2);
+    expect(runs[1].endedAt).not.toBeNull();
+    // Broadcast to two followers, and maybe sent again later in a DIFF to a server that rejoined.
+    expect(after.events(def.id, { runId: runs[1].id, types: ['zab.sent'] }).filter(isProposal).length).toBeGreaterThanOrEqual(2);
+    expect(after.events(def.id, { types: ['zab.sent'] }).filter(isProposal)).toHaveLength(0);
+    expect(() => after.events(def.id, { runId: 9_999 })).toThrow(/has no run 9999/);
     expect((await withClient(again.connectString, (c) => c.getData('/before-restart'))).data?.toString()).toBe('kept');
     await after.remove(def.id);
     expect(after.list()).toEqual([]);

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { ApiFailure } from '../api/errors';
-import type { LabDefinition, LabEvent, LabFault, LabSpec, LabStatus, LinkDirection, LoadSpec, PartitionPreset, ServerFault } from '../api/lab-types';
+import type { LabDefinition, LabEvent, LabFault, LabRunRecord, LabSpec, LabStatus, LinkDirection, LoadSpec, PartitionPreset, ServerFault } from '../api/lab-types';
 import { LabRepository } from '../store/labs';
 import type { Store } from '../store/store';
 import { Cluster } from './cluster';
@@ -29,6 +29,8 @@ export interface EventQuery {
   toTs?: number;
   types?: string[];
   limit?: number;
+  /** One of the lab's runs (lab.runs); default its current run, or its last one. */
+  runId?: number;
 }
 
 /** Events one lab.events call returns at most (and by default): a long run holds millions. */
@@ -162,17 +164,23 @@ export class LabManager {
     return this.exclusive(labId, async () => this.runs.get(labId)?.stopLoad());
   }
 
-  /** Events of the lab's current run, or of its last one when it is stopped; oldest first. */
+  /** Every run of the lab (one per start), newest first: each can be replayed with events(runId). */
+  runRecords(labId: string): LabRunRecord[] {
+    this.definition(labId);
+    return this.history.runs(labId).map(({ id, startedAt, endedAt }) => ({ id, startedAt, endedAt }));
+  }
+
+  /** Events of one run (by default the current one, or the last when stopped); oldest first. */
   events(labId: string, query: EventQuery = {}): LabEvent[] {
-    const run = this.latestRun(labId);
+    const run = query.runId === undefined ? this.latestRun(labId) : this.knownRun(labId, query.runId);
     if (run === null) return [];
     const limit = Math.min(query.limit ?? MAX_EVENTS_PER_QUERY, MAX_EVENTS_PER_QUERY);
     return this.history.events(run, { fromTs: query.fromTs, toTs: query.toTs, types: query.types, limit });
   }
 
-  /** Faults injected in the lab's current or last run, oldest first. */
-  faults(labId: string): LabFault[] {
-    const run = this.latestRun(labId);
+  /** Faults injected in one run (by default the current or last one), oldest first. */
+  faults(labId: string, runId?: number): LabFault[] {
+    const run = runId === undefined ? this.latestRun(labId) : this.knownRun(labId, runId);
     if (run === null) return [];
     return this.history.faults(run).map((f) => ({ ...f, kind: f.kind as LabFault['kind'], detail: f.detail ?? '' }));
   }
@@ -186,6 +194,11 @@ export class LabManager {
     await Promise.all(stopped);
     this.history.close();
     this.definitions.close();
+  }
+
+  private knownRun(labId: string, runId: number): number {
+    if (!this.history.runs(labId).some((r) => r.id === runId)) throw new ApiFailure(`the lab "${this.definition(labId).name}" has no run ${runId}`);
+    return runId;
   }
 
   private latestRun(labId: string): number | null {

@@ -47,15 +47,25 @@ async function serverView(cluster: Cluster, s: ServerStatus, exits: ServerExits 
     lastZxid: s.lastZxid,
     connections: figures?.connections ?? null,
     outstanding: figures?.outstanding ?? null,
+    fsync: figures?.fsync ?? null,
     exit: crashed ? exits?.exitOf(s.id) ?? null : null,
     logTail: crashed ? cluster.logTail(s.id, LOG_TAIL_LINES) : [],
   };
 }
 
-async function mntrFigures(clientPort: number): Promise<{ connections: number; outstanding: number } | null> {
+interface MntrFigures {
+  connections: number;
+  outstanding: number;
+  fsync: LabServerView['fsync'];
+}
+
+async function mntrFigures(clientPort: number): Promise<MntrFigures | null> {
   try {
     const m = await queryMntr('127.0.0.1', clientPort, { timeoutMs: MNTR_TIMEOUT_MS });
-    return { connections: m.numAliveConnections, outstanding: m.outstandingRequests };
+    const count = m.values.zk_cnt_fsynctime;
+    const sumMs = m.values.zk_sum_fsynctime;
+    const fsync = typeof count === 'number' && typeof sumMs === 'number' ? { count, sumMs } : null;
+    return { connections: m.numAliveConnections, outstanding: m.outstandingRequests, fsync };
   } catch {
     // Not serving (no quorum), paused, or just slow: no figures this time.
     return null;

@@ -34,17 +34,28 @@ describe('LoadSeries', () => {
 });
 
 describe('ServerSeries', () => {
+  const status = (connections: number, fsync: { count: number; sumMs: number } | null = null): LabStatus => ({
+    labId: 'l', running: true, connectString: '', links: [],
+    servers: [1, 2].map((id) => ({
+      id, peerType: 'participant', pid: 1, process: 'running', role: 'follower', clientPort: 1, quorumPort: 2, electionPort: 3,
+      epoch: 1, lastZxid: '0x1', connections, outstanding: id === 2 ? null : 0, fsync, exit: null, logTail: [],
+    })),
+  });
+
   it('keeps a bounded line per server for outstanding requests and connections', () => {
     const series = new ServerSeries(2);
-    const status = (connections: number): LabStatus => ({
-      labId: 'l', running: true, connectString: '', links: [],
-      servers: [1, 2].map((id) => ({
-        id, peerType: 'participant', pid: 1, process: 'running', role: 'follower', clientPort: 1, quorumPort: 2, electionPort: 3,
-        epoch: 1, lastZxid: '0x1', connections, outstanding: id === 2 ? null : 0, exit: null, logTail: [],
-      })),
-    });
     for (const [at, c] of [[1, 5], [2, 6], [3, 7]]) series.add(status(c), at);
     expect(series.connections.get(1)).toEqual([[2, 6], [3, 7]]);
     expect(series.outstanding.get(2)).toEqual([[2, null], [3, null]]);
+  });
+
+  it('charts the average fsync time between two statuses, and nothing across a restart', () => {
+    const series = new ServerSeries();
+    series.add(status(1, { count: 10, sumMs: 20 }), 1);
+    series.add(status(1, { count: 14, sumMs: 32 }), 2);
+    series.add(status(1, { count: 14, sumMs: 32 }), 3);
+    series.add(status(1, { count: 2, sumMs: 1 }), 4);
+    series.add(status(1, null), 5);
+    expect(series.fsync.get(1)).toEqual([[1, null], [2, 3], [3, null], [4, null], [5, null]]);
   });
 });

@@ -100,10 +100,16 @@ export function percentile(sorted: readonly number[], q: number): number | null 
 
 export type Point = [ms: number, value: number | null];
 
-/** Each server's outstanding requests and client connections over time, from status pushes. */
+/**
+ * Each server's outstanding requests, client connections and fsync time over time, from status
+ * pushes. mntr counts fsyncs since the server started, so the fsync line is the average time of
+ * the fsyncs between two statuses (null when there were none, or the server restarted).
+ */
 export class ServerSeries {
   readonly outstanding = new Map<number, Point[]>();
   readonly connections = new Map<number, Point[]>();
+  readonly fsync = new Map<number, Point[]>();
+  private readonly lastFsync = new Map<number, { count: number; sumMs: number }>();
 
   constructor(private readonly keepPoints = 1800) {}
 
@@ -111,7 +117,15 @@ export class ServerSeries {
     for (const s of status.servers) {
       this.push(this.outstanding, s.id, [atMs, s.outstanding]);
       this.push(this.connections, s.id, [atMs, s.connections]);
+      this.push(this.fsync, s.id, [atMs, this.fsyncAverage(s.id, s.fsync)]);
     }
+  }
+
+  private fsyncAverage(id: number, now: { count: number; sumMs: number } | null): number | null {
+    const before = this.lastFsync.get(id);
+    if (now) this.lastFsync.set(id, now);
+    if (!now || !before || now.count <= before.count) return null;
+    return (now.sumMs - before.sumMs) / (now.count - before.count);
   }
 
   private push(map: Map<number, Point[]>, id: number, point: Point): void {

@@ -5,7 +5,7 @@
 
 import { defineStore } from 'pinia';
 import { ref, shallowRef, watch } from 'vue';
-import type { LabEvent } from '../../../src-main/api/lab-types';
+import type { LabEvent, LabFault, LabRunRecord } from '../../../src-main/api/lab-types';
 import { elections, type Election } from '../../../src-main/lab/events/elections';
 import { epochSpans, roleSpans, type EpochSpan, type RoleSpan } from '../../../src-main/lab/events/node-spans';
 import { api } from '../api/client';
@@ -25,6 +25,11 @@ const gapMarginUs = 1_000_000;
 export const useLabEvents = defineStore('labEvents', () => {
   const lab = useLab();
   const labId = ref<string | null>(null);
+  /** A past run being replayed; null: the lab's current (or last) run, live. */
+  const runId = ref<number | null>(null);
+  /** The lab's runs, newest first, and the faults of the run replayed. */
+  const runs = shallowRef<LabRunRecord[]>([]);
+  const runFaults = shallowRef<LabFault[] | null>(null);
   const loading = ref(false);
   const loadingOlder = ref(false);
   /** No event of the run is older than the window. */
@@ -55,8 +60,11 @@ export const useLabEvents = defineStore('labEvents', () => {
     }, 250);
   }
 
+  /** A query of the run shown. */
+  const inRun = <Q extends object>(query: Q): Q & { runId?: number } => (runId.value === null ? query : { ...query, runId: runId.value });
+
   api.on('lab.events', ({ labId: id, events, dropped }) => {
-    if (id !== labId.value || events.length === 0) return;
+    if (id !== labId.value || runId.value !== null || events.length === 0) return;
     // Left out: the burst's oldest events, from after the previous push (give or take a server's lag).
     if (dropped) {
       const gap = { from: (newestPushed ?? events[0].ts - gapMarginUs) - gapMarginUs, to: events[0].ts };
@@ -78,7 +86,7 @@ export const useLabEvents = defineStore('labEvents', () => {
   /** Elections must not lose a line to a burst: the structural events of a stretch left out are read back. */
   async function recoverStructure(id: string, gap: Gap): Promise<void> {
     try {
-      const found = await api.call('lab.events', id, { fromTs: gap.from, toTs: gap.to, types: [...structureTypes], limit: pageLimit });
+      const found = await api.call('lab.events', id, inRun({ fromTs: gap.from, toTs: gap.to, types: [...structureTypes], limit: pageLimit }));
       if (id !== labId.value) return;
       held.mergeStructure(found);
       structureChanged();
@@ -90,31 +98,37 @@ export const useLabEvents = defineStore('labEvents', () => {
   /** The newest events before `toUs`, over a span short enough not to be cut off by the limit. */
   async function fetchBefore(id: string, toUs: number, spanUs: number): Promise<LabEvent[]> {
     for (let span = spanUs; ; span /= 4) {
-      const got = await api.call('lab.events', id, { fromTs: toUs - span, toTs: toUs, limit: pageLimit });
+      const got = await api.call('lab.events', id, inRun({ fromTs: toUs - span, toTs: toUs, limit: pageLimit }));
       if (got.length < pageLimit || span <= minSpanUs) return got;
     }
   }
 
-  async function open(id: string | null): Promise<void> {
+  /** Shows a lab's timeline: its current run live, or one of its past runs (to replay it). */
+  async function open(id: string | null, run: LabRunRecord | null = null): Promise<void> {
     labId.value = id;
+    runId.value = run?.id ?? null;
+    runFaults.value = null;
     held = new EventWindow();
     gaps = [];
     newestPushed = null;
     electionList.value = [];
     spans.value = { roles: [], epochs: [] };
     reachedStart.value = false;
-    following.value = true;
+    following.value = run === null;
     version.value++;
     if (!id) return;
     pending = [];
     loading.value = true;
     try {
-      const nowUs = Date.now() * 1000;
-      const [recent, structure] = await Promise.all([
-        fetchBefore(id, nowUs, tailSpanUs),
-        api.call('lab.events', id, { types: [...structureTypes], limit: pageLimit }),
+      const nowUs = run?.endedAt ?? Date.now() * 1000;
+      const [recent, structure, faults] = await Promise.all([
+        fetchBefore(id, nowUs + 1, tailSpanUs),
+        api.call('lab.events', id, inRun({ types: [...structureTypes], limit: pageLimit })),
+        run ? api.call('lab.faults', id, run.id) : null,
+        listRuns(id),
       ]);
       if (id !== labId.value) return;
+      runFaults.value = faults;
       held.reset(recent, structure);
       // Pushes overlapping what the queries returned are dropped, the rest kept.
       const seen = new Set([...recent, ...structure].map(eventKey));
@@ -141,7 +155,7 @@ export const useLabEvents = defineStore('labEvents', () => {
       let older = await fetchBefore(id, oldest, tailSpanUs / 2);
       if (older.length === 0) {
         // A quiet stretch (the lab was stopped): jump to whatever came before it, if anything did.
-        const [first] = await api.call('lab.events', id, { toTs: oldest, limit: 1 });
+        const [first] = await api.call('lab.events', id, inRun({ toTs: oldest, limit: 1 }));
         if (!first) reachedStart.value = true;
         else older = await fetchBefore(id, oldest, oldest - first.ts + 1);
       }
@@ -164,7 +178,7 @@ export const useLabEvents = defineStore('labEvents', () => {
     const id = labId.value;
     let pages = 0;
     for (let gap = overlapping(gaps, fromUs, toUs); id && gap && pages++ < maxFillPages; gap = overlapping(gaps, fromUs, toUs)) {
-      const got = await api.call('lab.events', id, { fromTs: gap.from, toTs: gap.to, limit: pageLimit });
+      const got = await api.call('lab.events', id, inRun({ fromTs: gap.from, toTs: gap.to, limit: pageLimit }));
       if (id !== labId.value) return;
       // A full page ends mid-stretch: it covers up to its last time, and that time's events go to the next page.
       const coveredTo = got.length < pageLimit ? gap.to : got[got.length - 1].ts;
@@ -184,16 +198,29 @@ export const useLabEvents = defineStore('labEvents', () => {
     }, 300);
   }
 
-  /** Back to the live edge; a window that gave up its newest events for older ones is reloaded. */
+  /** Back to the live edge; a window that gave up its newest events for older ones, or showed a past run, is reloaded. */
   async function followLive(): Promise<void> {
     following.value = true;
-    if (held.detached) await open(labId.value);
+    if (held.detached || runId.value !== null) await open(labId.value);
+  }
+
+  async function listRuns(id: string): Promise<void> {
+    try {
+      const found = await api.call('lab.runs', id);
+      if (id === labId.value) runs.value = found;
+    } catch {
+      // Without the list, only the current run can be shown.
+    }
   }
 
   watch(() => lab.selectedId, (id) => void open(id), { immediate: true });
 
   return {
     labId,
+    runId,
+    runs,
+    runFaults,
+    listRuns,
     loading,
     loadingOlder,
     reachedStart,
