@@ -12,8 +12,9 @@ import { runZabSeed } from './sim/scenario';
 const FILE = 'src-main/server/zab/zab.sim.test.ts';
 
 describe('ZAB with Fast Leader Election under random faults', () => {
-  it('keeps every invariant and converges, seed after seed', () => {
-    const plan = seedPlan(1500);
+  const plan = seedPlan(1500);
+  // A soak (ZOOLAB_SIM_SEEDS) runs as long as it needs: about 150 seeds a second here.
+  it('keeps every invariant and converges, seed after seed', { timeout: Math.max(60_000, plan.seeds.length * 50) }, () => {
     const { results, seedsPerSecond } = runSeeds(plan, FILE, (seed) => runZabSeed(seed));
     if (plan.replay) return;
     const sum = (f: (r: (typeof results)[number]) => number) => results.reduce((a, r) => a + f(r), 0);
