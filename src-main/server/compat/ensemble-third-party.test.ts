@@ -1,5 +1,5 @@
 // Unchanged third-party clients against a ZooLab ensemble (3 participants and an observer, real
-// processes), connected to all of its servers: kazoo's recipes and zkCli's scripted session must
+// processes), connected to all of its servers: kazoo's recipes, zkCli's and cli_mt's scripted sessions must
 // pass as they do against Apache ZooKeeper and against a standalone ZooLab server.
 
 import path from 'node:path';
@@ -7,11 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SPEC } from '../../lab/cluster-config';
 import { Cluster } from '../../lab/cluster';
 import { cleanUpClusterDir, labCommand, tempClusterDir } from '../../lab/test-support';
-import { requireKazoo, requireZkCli, runKazooRecipes, runZkCliSuite, type CheckResult } from '../../testing/third-party';
+import {
+  requireCliMt, requireKazoo, requireZkCli, runCliMtSuite, runKazooRecipes, runZkCliSuite, type CheckResult,
+} from '../../testing/third-party';
 import { haveBuiltCli } from '../testing/server-process';
 
 const haveKazoo = requireKazoo();
 const haveZkCli = requireZkCli();
+const haveCliMt = requireCliMt();
 
 function expectAllPassed(results: CheckResult[], atLeast: number): void {
   const failed = results.filter((r) => !r.ok);
@@ -39,5 +42,9 @@ describe.skipIf(!haveBuiltCli)('third-party clients against a ZooLab ensemble', 
 
   it.skipIf(!haveZkCli)('zkCli.sh: a scripted session, output checked command by command', async () => {
     expectAllPassed(await runZkCliSuite(cluster.connectString), 70);
+  }, 120_000);
+
+  it.skipIf(!haveCliMt)('the C client (cli_mt): scripted sessions', async () => {
+    expectAllPassed(await runCliMtSuite(cluster.connectString), 40);
   }, 120_000);
 });
