@@ -224,6 +224,17 @@ describe('cluster lab on a real 3-server ZooLab ensemble', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('draws the load charts again from the stored history after the page is reloaded', async () => {
+    await page.reload();
+    await byId('nav-lab').click();
+    await byId('lab-tab-e2e').click();
+    await byId('lab-view-metrics').click();
+    await expect.poll(() => num(byId('chart-latency'), 'data-points'), wait).toBeGreaterThanOrEqual(20);
+    expect(await num(byId('chart-throughput'), 'data-points')).toBeGreaterThan(0);
+    expect(await num(byId('chart-fsync'), 'data-points')).toBeGreaterThan(0);
+    await shot('lab-13-metrics-after-reload');
+  });
+
   it('replays the first run after the lab is stopped and started again', async () => {
     await byId('lab-toggle').click();
     await expect.poll(() => text(byId('lab-state')), slow).toBe('Stopped');
@@ -242,7 +253,7 @@ describe('cluster lab on a real 3-server ZooLab ensemble', () => {
     await expect.poll(() => summary.getAttribute('data-zxid'), wait).toBe(czxid);
     await expect.poll(() => num(summary, 'data-commits'), wait).toBe(2);
     expect(await num(summary, 'data-proposals')).toBe(2);
-    await shot('lab-13-replayed-run');
+    await shot('lab-14-replayed-run');
     // Back to the run going on now.
     await byId('timeline-follow').click();
     await expect.poll(() => runs.inputValue(), wait).toBe('');

@@ -53,6 +53,7 @@ export function labHandlers(lab: () => LabManager): LabHandlers {
     'lab.partition': (id, preset) => lab().partition(labId(id), oneOf(preset, PRESETS, 'partition preset')),
     'lab.runs': (id) => lab().runRecords(labId(id)),
     'lab.events': (id, query) => lab().events(labId(id), eventQuery(query)),
+    'lab.metrics': (id, query) => lab().metrics(labId(id), metricsQuery(query)),
     'lab.faults': (id, runId) => lab().faults(labId(id), runId === undefined || runId === null ? undefined : int(runId, 'runId', 1, Number.MAX_SAFE_INTEGER)),
     'lab.startLoad': (id, spec) => lab().startLoad(labId(id), loadSpec(spec)),
     'lab.stopLoad': (id) => lab().stopLoad(labId(id)),
@@ -113,6 +114,15 @@ export function eventQuery(v: unknown): EventQuery {
     types: (q.types ?? undefined) as string[] | undefined,
     limit: q.limit === undefined || q.limit === null ? undefined : int(q.limit, 'limit', 1, Number.MAX_SAFE_INTEGER),
     runId: q.runId === undefined || q.runId === null ? undefined : int(q.runId, 'runId', 1, Number.MAX_SAFE_INTEGER),
+  };
+}
+
+function metricsQuery(v: unknown): { runId?: number; fromMs?: number } {
+  if (v === undefined || v === null) return {};
+  const q = object(v, 'a metrics query is an object { runId?, fromMs? }');
+  return {
+    runId: q.runId === undefined || q.runId === null ? undefined : int(q.runId, 'runId', 1, Number.MAX_SAFE_INTEGER),
+    fromMs: q.fromMs === undefined || q.fromMs === null ? undefined : int(q.fromMs, 'fromMs', 0, Number.MAX_SAFE_INTEGER),
   };
 }
 

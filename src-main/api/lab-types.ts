@@ -109,6 +109,12 @@ export interface LoadSample {
   ok: boolean;
 }
 
+/** What a run's metrics charts are drawn from: every load request, and the servers' figures each second. */
+export interface LabMetricsHistory {
+  load: LoadSample[];
+  figures: Array<{ at: number; servers: Array<Pick<LabServerView, 'id' | 'outstanding' | 'connections' | 'fsync'>> }>;
+}
+
 export interface LabApi {
   'lab.list': () => LabDefinition[];
   'lab.create': (spec: LabSpec) => LabDefinition;
@@ -133,6 +139,8 @@ export interface LabApi {
   'lab.events': (labId: string, query: { fromTs?: number; toTs?: number; types?: string[]; limit?: number; runId?: number }) => LabEvent[];
   /** Faults of the run asked for, else of the current or last run. */
   'lab.faults': (labId: string, runId?: number) => LabFault[];
+  /** The load samples and server figures of a run (by default the current or last), from `fromMs` on. */
+  'lab.metrics': (labId: string, query: { runId?: number; fromMs?: number }) => LabMetricsHistory;
   'lab.startLoad': (labId: string, spec: LoadSpec) => void;
   'lab.stopLoad': (labId: string) => void;
 }

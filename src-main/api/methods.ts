@@ -44,6 +44,7 @@ const methodTable = {
   'lab.runs': true,
   'lab.events': true,
   'lab.faults': true,
+  'lab.metrics': true,
   'lab.startLoad': true,
   'lab.stopLoad': true,
 } as const satisfies Record<ApiMethod, true>;

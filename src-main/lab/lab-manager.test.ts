@@ -86,6 +86,10 @@ describe.skipIf(!haveBuiltCli)('a relayed 3-server lab through its life', () => 
     const okOps = () => new Set(pushed.flatMap((p) => (p.event === 'lab.load' ? p.data.samples.filter((s) => s.ok).map((s) => s.op) : [])));
     await vi.waitUntil(() => okOps().size === 3, { timeout: 10_000 });
     await manager.stopLoad(def.id);
+    // Every request pushed is also stored, and so are the servers' figures, second by second.
+    const pushedSamples = pushed.flatMap((p) => (p.event === 'lab.load' ? p.data.samples : []));
+    await vi.waitUntil(() => manager.metrics(def.id).figures.length > 0, { timeout: 10_000 });
+    expect(manager.metrics(def.id).load).toEqual(pushedSamples);
 
     const slowed = await manager.slowLink(def.id, 1, 2, 40);
     expect(slowed.links.find((l) => l.a === 1 && l.b === 2)!.delayMs).toBe(40);
@@ -150,6 +154,9 @@ describe.skipIf(!haveBuiltCli)('a relayed 3-server lab through its life', () => 
     expect(after.events(def.id, { runId: runs[1].id, types: ['zab.sent'] }).filter(isProposal).length).toBeGreaterThanOrEqual(2);
     expect(after.events(def.id, { types: ['zab.sent'] }).filter(isProposal)).toHaveLength(0);
     expect(() => after.events(def.id, { runId: 9_999 })).toThrow(/has no run 9999/);
+    const firstRun = after.metrics(def.id, { runId: runs[1].id });
+    expect(new Set(firstRun.load.map((s) => s.op))).toEqual(new Set(['read', 'write', 'create']));
+    expect(firstRun.figures.every((f) => f.servers.length === 3)).toBe(true);
     expect((await withClient(again.connectString, (c) => c.getData('/before-restart'))).data?.toString()).toBe('kept');
     await after.remove(def.id);
     expect(after.list()).toEqual([]);

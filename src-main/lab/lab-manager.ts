@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { ApiFailure } from '../api/errors';
-import type { LabDefinition, LabEvent, LabFault, LabRunRecord, LabSpec, LabStatus, LinkDirection, LoadSpec, PartitionPreset, ServerFault } from '../api/lab-types';
+import type { LabDefinition, LabEvent, LabFault, LabMetricsHistory, LabRunRecord, LabSpec, LoadSample, LabStatus, LinkDirection, LoadSpec, PartitionPreset, ServerFault } from '../api/lab-types';
 import { LabRepository } from '../store/labs';
 import type { Store } from '../store/store';
 import { Cluster } from './cluster';
@@ -35,6 +35,8 @@ export interface EventQuery {
 
 /** Events one lab.events call returns at most (and by default): a long run holds millions. */
 export const MAX_EVENTS_PER_QUERY = 50_000;
+/** Load samples (and server figures) one lab.metrics call returns at most. */
+export const MAX_METRICS_PER_QUERY = 500_000;
 
 export class LabManager {
   private readonly definitions: LabRepository;
@@ -183,6 +185,15 @@ export class LabManager {
     const run = runId === undefined ? this.latestRun(labId) : this.knownRun(labId, runId);
     if (run === null) return [];
     return this.history.faults(run).map((f) => ({ ...f, kind: f.kind as LabFault['kind'], detail: f.detail ?? '' }));
+  }
+
+  /** A run's load samples and server figures, to draw its metrics again (after a restart, or a past run). */
+  metrics(labId: string, query: { runId?: number; fromMs?: number } = {}): LabMetricsHistory {
+    const run = query.runId === undefined ? this.latestRun(labId) : this.knownRun(labId, query.runId);
+    if (run === null) return { load: [], figures: [] };
+    const window = { fromTs: query.fromMs, limit: MAX_METRICS_PER_QUERY };
+    const load = this.history.load(run, window).map((s) => ({ ...s, op: s.op as LoadSample['op'] }));
+    return { load, figures: this.history.figures(run, window) };
   }
 
   /** Stops every lab this process runs, once calls under way are done (the host is closing); then takes no more calls. */

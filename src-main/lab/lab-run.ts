@@ -8,7 +8,7 @@ import type { LabDefinition, LabEvents, LabFault, LabStatus, LinkDirection, Load
 import { Cluster } from './cluster';
 import { ClusterError } from './cluster-error';
 import { EVENTS_FILE, tailAll, type Tail } from './events/event-log-reader';
-import type { HistoryStore } from './events/history-store';
+import type { FiguresRecord, HistoryStore } from './events/history-store';
 import { labStatus, type RunningParts } from './lab-status';
 import type { LinkDirection as RelayDirection } from './link-relays';
 import { LoadGenerator } from './load-generator';
@@ -161,7 +161,10 @@ export class LabRun {
     this.load = await LoadGenerator.start({
       connectString: this.cluster.connectString,
       spec,
-      onSamples: (samples) => this.options.push('lab.load', { labId: this.labId, samples }),
+      onSamples: (samples) => {
+        this.options.history.appendLoad(this.runId, samples);
+        this.options.push('lab.load', { labId: this.labId, samples });
+      },
     });
   }
 
@@ -201,7 +204,9 @@ export class LabRun {
     if (this.statusInFlight || this.stopped) return;
     this.statusInFlight = this.status()
       .then((status) => {
-        if (!this.stopped) this.options.push('lab.status', status);
+        if (this.stopped) return;
+        this.options.history.appendFigures(this.runId, figuresOf(status));
+        this.options.push('lab.status', status);
       })
       .catch((err: unknown) => process.emitWarning(`lab ${this.labId}: status failed: ${(err as Error).message}`))
       .finally(() => (this.statusInFlight = null));
@@ -225,4 +230,9 @@ function setAsideEventLogs(cluster: Cluster): void {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
   }
+}
+
+/** What the metrics charts draw of a status: each server's queue, connections and fsync counters. */
+function figuresOf(status: LabStatus): FiguresRecord {
+  return { at: Date.now(), servers: status.servers.map(({ id, outstanding, connections, fsync }) => ({ id, outstanding, connections, fsync })) };
 }

@@ -85,11 +85,34 @@ describe('HistoryStore', () => {
     store.append(gone, syntheticEvents(5));
     store.append(kept, syntheticEvents(3));
     store.appendFault(gone, { ts: T0, kind: 'kill', target: 'server-1', detail: null });
+    store.appendLoad(gone, [{ at: 1, op: 'read', latencyMs: 0.5, ok: true }]);
+    store.appendFigures(gone, { at: 1, servers: [{ id: 1, outstanding: 0, connections: 1, fsync: null }] });
     store.removeLab('lab-a');
+    expect(store.load(gone)).toEqual([]);
+    expect(store.figures(gone)).toEqual([]);
     expect(store.runs('lab-a')).toEqual([]);
     expect(store.events(gone)).toEqual([]);
     expect(store.faults(gone)).toEqual([]);
     expect(store.events(kept)).toHaveLength(3);
+  });
+
+  it('keeps load samples and server figures per run, in time order, by window', () => {
+    const run = store.startRun('lab-a');
+    const other = store.startRun('lab-a');
+    store.appendLoad(run, [
+      { at: 20, op: 'write', latencyMs: 2.5, ok: true },
+      { at: 10, op: 'read', latencyMs: 0.25, ok: false },
+    ]);
+    store.appendLoad(other, [{ at: 15, op: 'create', latencyMs: 1, ok: true }]);
+    expect(store.load(run)).toEqual([
+      { at: 10, op: 'read', latencyMs: 0.25, ok: false },
+      { at: 20, op: 'write', latencyMs: 2.5, ok: true },
+    ]);
+    expect(store.load(run, { fromTs: 15 })).toEqual([{ at: 20, op: 'write', latencyMs: 2.5, ok: true }]);
+    const servers = [{ id: 2, outstanding: 3, connections: 4, fsync: { count: 5, sumMs: 6 } }];
+    store.appendFigures(run, { at: 30, servers });
+    expect(store.figures(run)).toEqual([{ at: 30, servers }]);
+    expect(store.figures(other)).toEqual([]);
   });
 
   it('replays a stored run after reopening: the same elections come out', () => {

@@ -1,5 +1,6 @@
 // The lab's run history in SQLite, so a past run can be replayed: every event the servers logged,
-// and every fault the lab injected, keyed by run and time. Tables carry a lab_ prefix and are created
+// every fault the lab injected, every load-generator request and each server's figures over time,
+// keyed by run and time. Tables carry a lab_ prefix and are created
 // here, so the file may be the store's own or one shared with other tables.
 import Database from 'better-sqlite3';
 import type { ZooEvent } from './zoo-event';
@@ -26,6 +27,20 @@ export interface TimeWindow {
   /** Exclusive, microseconds. */
   toTs?: number;
   limit?: number;
+}
+
+/** One load-generator request (as LoadSample in the API): ms since the epoch. */
+export interface LoadRecord {
+  at: number;
+  op: string;
+  latencyMs: number;
+  ok: boolean;
+}
+
+/** Each server's figures at one moment (from a status): ms since the epoch. */
+export interface FiguresRecord {
+  at: number;
+  servers: Array<{ id: number; outstanding: number | null; connections: number | null; fsync: { count: number; sumMs: number } | null }>;
 }
 
 export interface EventQuery extends TimeWindow {
@@ -59,6 +74,22 @@ const SCHEMA = `
     detail TEXT
   );
   CREATE INDEX IF NOT EXISTS lab_faults_by_time ON lab_faults (run_id, ts);
+  CREATE TABLE IF NOT EXISTS lab_load (
+    id         INTEGER PRIMARY KEY,
+    run_id     INTEGER NOT NULL REFERENCES lab_runs(id),
+    at         INTEGER NOT NULL,
+    op         TEXT NOT NULL,
+    latency_ms REAL NOT NULL,
+    ok         INTEGER NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS lab_load_by_time ON lab_load (run_id, at);
+  CREATE TABLE IF NOT EXISTS lab_figures (
+    id     INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES lab_runs(id),
+    at     INTEGER NOT NULL,
+    json   TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS lab_figures_by_time ON lab_figures (run_id, at);
 `;
 
 const nowMicros = (): number => Date.now() * 1000;
@@ -66,12 +97,18 @@ const nowMicros = (): number => Date.now() * 1000;
 export class HistoryStore {
   private readonly insertEvent;
   private readonly appendBatch;
+  private readonly insertLoad;
+  private readonly appendLoadBatch;
 
   private constructor(private readonly db: Database.Database) {
     this.insertEvent = db.prepare('INSERT INTO lab_events (run_id, node, ts, type, json) VALUES (?, ?, ?, ?, ?)');
     // One transaction per batch: a commit per row would cap the rate at the disk's sync rate.
     this.appendBatch = db.transaction((runId: number, events: readonly ZooEvent[]) => {
       for (const e of events) this.insertEvent.run(runId, e.node, e.ts, e.type, JSON.stringify(e));
+    });
+    this.insertLoad = db.prepare('INSERT INTO lab_load (run_id, at, op, latency_ms, ok) VALUES (?, ?, ?, ?, ?)');
+    this.appendLoadBatch = db.transaction((runId: number, samples: readonly LoadRecord[]) => {
+      for (const s of samples) this.insertLoad.run(runId, s.at, s.op, s.latencyMs, s.ok ? 1 : 0);
     });
   }
 
@@ -109,6 +146,30 @@ export class HistoryStore {
     this.db
       .prepare('INSERT INTO lab_faults (run_id, ts, kind, target, detail) VALUES (?, ?, ?, ?, ?)')
       .run(runId, fault.ts, fault.kind, fault.target, fault.detail);
+  }
+
+  appendLoad(runId: number, samples: readonly LoadRecord[]): void {
+    if (samples.length > 0) this.appendLoadBatch(runId, samples);
+  }
+
+  appendFigures(runId: number, figures: FiguresRecord): void {
+    this.db.prepare('INSERT INTO lab_figures (run_id, at, json) VALUES (?, ?, ?)').run(runId, figures.at, JSON.stringify(figures.servers));
+  }
+
+  /** A run's load-generator requests in time order; the window is in ms here. */
+  load(runId: number, query: TimeWindow = {}): LoadRecord[] {
+    const rows = this.db
+      .prepare(`SELECT at, op, latency_ms AS latencyMs, ok FROM lab_load WHERE run_id = @runId AND at >= @fromTs AND at < @toTs ORDER BY at, id LIMIT @limit`)
+      .all(window(runId, query)) as Array<Omit<LoadRecord, 'ok'> & { ok: number }>;
+    return rows.map((r) => ({ ...r, ok: r.ok === 1 }));
+  }
+
+  /** A run's server figures in time order; the window is in ms here. */
+  figures(runId: number, query: TimeWindow = {}): FiguresRecord[] {
+    const rows = this.db
+      .prepare(`SELECT at, json FROM lab_figures WHERE run_id = @runId AND at >= @fromTs AND at < @toTs ORDER BY at, id LIMIT @limit`)
+      .all(window(runId, query)) as Array<{ at: number; json: string }>;
+    return rows.map((r) => ({ at: r.at, servers: JSON.parse(r.json) as FiguresRecord['servers'] }));
   }
 
   /** A run's events in time order (each server's own order kept for equal timestamps). */
@@ -149,6 +210,8 @@ export class HistoryStore {
       const runs = `SELECT id FROM lab_runs WHERE lab_id = ?`;
       this.db.prepare(`DELETE FROM lab_events WHERE run_id IN (${runs})`).run(labId);
       this.db.prepare(`DELETE FROM lab_faults WHERE run_id IN (${runs})`).run(labId);
+      this.db.prepare(`DELETE FROM lab_load WHERE run_id IN (${runs})`).run(labId);
+      this.db.prepare(`DELETE FROM lab_figures WHERE run_id IN (${runs})`).run(labId);
       this.db.prepare('DELETE FROM lab_runs WHERE lab_id = ?').run(labId);
     })();
   }

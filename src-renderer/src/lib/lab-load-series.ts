@@ -3,7 +3,10 @@
 // until it is a few seconds old; then it is summarised and they are dropped. Per-server figures
 // from 'lab.status' are kept as plain time series. Both keep a bounded history.
 
-import type { LabStatus, LoadSample } from '../../../src-main/api/lab-types';
+import type { LabServerView, LoadSample } from '../../../src-main/api/lab-types';
+
+/** What the per-server charts read of a status (live) or of the stored figures (history). */
+export type ServerFigures = Pick<LabServerView, 'id' | 'outstanding' | 'connections' | 'fsync'>;
 
 export type LoadOp = LoadSample['op'];
 export const loadOps: readonly LoadOp[] = ['read', 'write', 'create'];
@@ -113,7 +116,7 @@ export class ServerSeries {
 
   constructor(private readonly keepPoints = 1800) {}
 
-  add(status: LabStatus, atMs: number): void {
+  add(status: { servers: readonly ServerFigures[] }, atMs: number): void {
     for (const s of status.servers) {
       this.push(this.outstanding, s.id, [atMs, s.outstanding]);
       this.push(this.connections, s.id, [atMs, s.connections]);
