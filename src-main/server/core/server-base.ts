@@ -15,10 +15,12 @@ import type { AdminCommandResult, ClientConnection, NetServer, ServerCore } from
 import { checkPasswd, generatePasswd, negotiateSessionTimeout } from '../session/session-id';
 import { SessionTracker } from '../session/session-tracker';
 import { elapsedMs } from '../net/stats';
+import { containerCandidates } from '../tree/containers';
 import { processRead } from '../tree/reads';
 import { applyTxn, writeReply } from '../txn/apply';
 import type { ApplyResult } from '../tree/process-txn';
 import type { OutstandingChanges } from '../txn/change-records';
+import { RequestPreparer } from '../txn/prep';
 import type { TxnEntry } from '../txn/records';
 import { needsTxn, type PrepRequest } from '../txn/write-request';
 import { mayDeliver, type WatchNotification } from '../watch/notification';
@@ -266,5 +268,50 @@ export abstract class ServerBase implements ServerCore, MonitoredServer {
     }
     cnxn.sendReply({ xid: header.xid, zxid: 0n, err: code });
     if (code !== 0) cnxn.close('authentication failed');
+  }
+
+  // --- what the owner of session expiry runs (standalone, or the leader) ----------------------
+
+  /** The request preparer over this server's tree and sessions, with the switches it reads. */
+  protected newPreparer(): RequestPreparer {
+    return new RequestPreparer(this.db.tree, this.sessions, {
+      aclPolicy: this.policy,
+      reconfigEnabled: this.config.reconfigEnabled,
+      enforceQuota: this.config.properties.get('zookeeper.enforceQuota') === 'true',
+    });
+  }
+
+  /** Timers for session expiry, empty containers (ContainerManager) and the autopurge of old files. */
+  protected startHousekeeping(): NodeJS.Timeout[] {
+    const { config } = this;
+    const timers = [setInterval(() => this.expireSessions(), Math.max(10, Math.floor(config.tickTime / 2)))];
+    // ContainerManager reads the JVM property znode.container.checkIntervalMs (-D in SERVER_JVMFLAGS).
+    const props = config.properties;
+    const containerEvery = Number(props.get('znode.container.checkIntervalMs') ?? props.get('zookeeper.znode.container.checkIntervalMs') ?? 60_000);
+    timers.push(setInterval(() => {
+      for (const path of containerCandidates(this.db.tree, Date.now())) {
+        void this.submit({ sessionId: 0n, cxid: 0, type: OpCode.deleteContainer, request: { type: OpCode.deleteContainer, path } });
+      }
+    }, containerEvery));
+    if (config.purgeIntervalHours > 0) timers.push(setInterval(() => void this.db.purge(), config.purgeIntervalHours * 3_600_000));
+    for (const t of timers) t.unref();
+    return timers;
+  }
+
+  /** Each expired session gets a closeSession txn, as ZooKeeperServer.expire submits one; its connection closes after. */
+  private expireSessions(): void {
+    for (const s of this.sessions.expireSessions(monotonic())) {
+      this.log('info', `Expiring session 0x${s.sessionId.toString(16)}, timeout of ${s.timeout}ms exceeded`);
+      this.events.emit('session', { event: 'expired', session: hexZxid(s.sessionId) });
+      void this.submit({ sessionId: s.sessionId, cxid: 0, type: OpCode.closeSession, request: { type: OpCode.closeSession } })
+        .then(() => this.net.closeSession(s.sessionId, 'session expired'));
+    }
+  }
+
+  /** A txn that cannot be made durable must not be applied or acknowledged: stop serving. */
+  protected dieOnLogFailure(zxid: bigint, err: unknown): void {
+    this.log('error', `cannot write txn ${hexZxid(zxid)} to the log: ${(err as Error).message}; shutting down`);
+    process.exitCode = 1;
+    process.kill(process.pid, 'SIGTERM');
   }
 }

@@ -14,7 +14,6 @@ import { QuorumMaj } from '../election/quorum';
 import { monotonic, ServerBase, type Applied, type MonitoringHandlers, type ServerLog, type WriteSubmission } from '../core/server-base';
 import type { ServerMode } from '../core/monitored-server';
 import { decodeWrite } from '../core/request-codec';
-import { dieOnLogFailure, newPreparer, startHousekeeping } from '../core/standalone-server';
 import type { LeaderFacts } from '../monitor';
 import { BufferStats } from '../net/stats';
 import { decodeTxnEntry, encodeTxnEntry, type TxnEntry } from '../txn/records';
@@ -259,18 +258,6 @@ export class EnsembleServer extends ServerBase {
     });
   }
 
-  private expireSessions(): void {
-    for (const s of this.sessions.expireSessions(monotonic())) {
-      this.log('info', `Expiring session 0x${s.sessionId.toString(16)}, timeout of ${s.timeout}ms exceeded`);
-      this.events.emit('session', { event: 'expired', session: hexZxid(s.sessionId) });
-      this.propose({ sessionId: s.sessionId, cxid: 0, type: OpCode.closeSession, request: { type: OpCode.closeSession } });
-    }
-  }
-
-  private deleteContainer(path: string): void {
-    this.propose({ sessionId: 0n, cxid: 0, type: OpCode.deleteContainer, request: { type: OpCode.deleteContainer, path } });
-  }
-
   // --- performing ZAB's actions ---------------------------------------------------------------
 
   /** Takes a ZabPeer output: its events go to the event log, its actions run in order. */
@@ -307,7 +294,7 @@ export class EnsembleServer extends ServerBase {
         const { zxid, txn } = a.entry;
         this.unapplied.push(a.entry);
         const durable = this.db.appendEncoded(zxid, txn);
-        durable.catch((err) => dieOnLogFailure(this.log, zxid, err));
+        durable.catch((err) => this.dieOnLogFailure(zxid, err));
         this.lastAppend = { zxid, durable };
         return;
       }
@@ -403,11 +390,11 @@ export class EnsembleServer extends ServerBase {
 
   /** The new leader owns every committed session from now on, with a full timeout each. */
   private startLeading(): void {
-    this.preparer = newPreparer(this);
+    this.preparer = this.newPreparer();
     this.leadingSince = Date.now();
     const now = monotonic();
     for (const [id, timeout] of this.db.sessionsWithTimeout) this.sessions.trackSession(id, timeout, now);
-    this.housekeeping = startHousekeeping(this, () => this.expireSessions(), (path) => this.deleteContainer(path));
+    this.housekeeping = this.startHousekeeping();
   }
 
   /** One timer, set for the machine's next deadline. */
