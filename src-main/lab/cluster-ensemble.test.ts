@@ -2,12 +2,12 @@
 // way `zoolab cluster` drives it.
 
 import path from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ZooKeeperClient } from '../client/client';
 import { haveBuiltCli } from '../server/testing/server-process';
 import { DEFAULT_SPEC } from './cluster-config';
 import { Cluster, type ClusterStatus } from './cluster';
-import { cleanUpClusterDir, labCommand, tempClusterDir } from './test-support';
+import { cleanUpClusterDir, labCommand, statusUntil, tempClusterDir } from './test-support';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -26,17 +26,6 @@ async function withClient<T>(connect: string, use: (c: ZooKeeperClient) => Promi
 
 const roles = (s: ClusterStatus) => s.servers.map((x) => x.role).sort();
 
-/** Polls status until `ok` holds for it; the last status seen goes into the failure message. */
-async function statusUntil(cluster: Cluster, ok: (s: ClusterStatus) => boolean, timeoutMs: number): Promise<ClusterStatus> {
-  let last: ClusterStatus | null = null;
-  try {
-    await vi.waitUntil(async () => ok((last = await cluster.status())), { timeout: timeoutMs, interval: 250 });
-  } catch {
-    throw new Error(`the cluster did not get there within ${timeoutMs} ms; last status: ${JSON.stringify(last)}`);
-  }
-  return last!;
-}
-
 describe.skipIf(!haveBuiltCli)('a 3-node cluster with an observer', () => {
   it('elects one leader, replaces it when it is killed, and takes it back as a follower', async () => {
     const dir = path.join(tempClusterDir(), 'ensemble');
@@ -53,7 +42,7 @@ describe.skipIf(!haveBuiltCli)('a 3-node cluster with an observer', () => {
     await cluster.kill(leader.id);
     // A new leader, and the follower and the observer that are left both back behind it.
     const survivorRoles = (st: ClusterStatus) => roles({ ...st, servers: st.servers.filter((x) => x.id !== leader.id) });
-    const after = await statusUntil(cluster, (st) => survivorRoles(st).join() === 'follower,leader,observer', 30_000);
+    const after = await statusUntil(cluster, (st) => survivorRoles(st).join() === 'follower,leader,observer', 'a new leader, the others behind it');
     const newLeader = after.servers.find((s) => s.role === 'leader')!;
     expect(newLeader.id).not.toBe(leader.id);
     expect(after.servers.find((s) => s.id === leader.id)).toMatchObject({ process: 'crashed', role: 'down' });
@@ -62,7 +51,7 @@ describe.skipIf(!haveBuiltCli)('a 3-node cluster with an observer', () => {
     expect((await cluster.serverStatus(newLeader.id)).epoch).toBeGreaterThan(leader.epoch!);
 
     expect(cluster.start(leader.id)).not.toBeNull();
-    const back = await statusUntil(cluster, (s) => s.servers.find((x) => x.id === leader.id)!.role === 'follower', 30_000);
+    const back = await statusUntil(cluster, (s) => s.servers.find((x) => x.id === leader.id)!.role === 'follower', 'the old leader following');
     expect(roles(back)).toEqual(['follower', 'follower', 'leader', 'observer']);
     expect(back.servers.find((s) => s.role === 'leader')!.id).toBe(newLeader.id);
 

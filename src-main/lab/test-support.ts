@@ -4,9 +4,10 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { vi } from 'vitest';
 import { builtCli } from '../server/testing/server-process';
 import { hasCluster, serverFiles } from './cluster-config';
-import { Cluster } from './cluster';
+import { Cluster, type ClusterStatus } from './cluster';
 import { processInfo, type ServerCommand } from './process-control';
 
 export const labCommand: ServerCommand = { node: process.execPath, cliPath: builtCli };
@@ -71,4 +72,15 @@ function safeReaddir(dir: string): string[] {
   } catch {
     return [];
   }
+}
+
+/** Polls the cluster's status until `ok` holds; the failure names `what` and the last status seen. */
+export async function statusUntil(cluster: Cluster, ok: (s: ClusterStatus) => boolean, what: string, timeoutMs = 30_000): Promise<ClusterStatus> {
+  let last = null as ClusterStatus | null;
+  try {
+    await vi.waitUntil(async () => ok((last = await cluster.status())), { timeout: timeoutMs, interval: 200 });
+  } catch {
+    throw new Error(`${what}: not within ${timeoutMs} ms; last status ${JSON.stringify(last?.servers)}`);
+  }
+  return last!;
 }

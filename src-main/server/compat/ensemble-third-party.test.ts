@@ -3,24 +3,18 @@
 // pass as they do against Apache ZooKeeper and against a standalone ZooLab server.
 
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { DEFAULT_SPEC } from '../../lab/cluster-config';
 import { Cluster } from '../../lab/cluster';
 import { cleanUpClusterDir, labCommand, tempClusterDir } from '../../lab/test-support';
 import {
-  requireCliMt, requireKazoo, requireZkCli, runCliMtSuite, runKazooRecipes, runZkCliSuite, type CheckResult,
+  requireCliMt, requireKazoo, requireZkCli, expectAllPassed, runCliMtSuite, runKazooRecipes, runZkCliSuite,
 } from '../../testing/third-party';
 import { haveBuiltCli } from '../testing/server-process';
 
 const haveKazoo = requireKazoo();
 const haveZkCli = requireZkCli();
 const haveCliMt = requireCliMt();
-
-function expectAllPassed(results: CheckResult[], atLeast: number): void {
-  const failed = results.filter((r) => !r.ok);
-  expect(failed, JSON.stringify(failed, null, 2)).toEqual([]);
-  expect(results.length).toBeGreaterThanOrEqual(atLeast);
-}
 
 describe.skipIf(!haveBuiltCli)('third-party clients against a ZooLab ensemble', () => {
   let root: string;

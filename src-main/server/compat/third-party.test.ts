@@ -1,20 +1,14 @@
 // Unchanged third-party clients against ZooLab's standalone server: the same suites that pass
 // against Apache ZooKeeper 3.8 (src-main/testing/third-party) must pass here.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import {
-  requireCliMt, requireKazoo, requireZkCli, runCliMtSuite, runKazooRecipes, runZkCliSuite, type CheckResult,
+  requireCliMt, requireKazoo, requireZkCli, runCliMtSuite, runKazooRecipes, runZkCliSuite, expectAllPassed,
 } from '../../testing/third-party';
 import { startInProcess, type InProcessServer } from '../testing/start-zoolab';
 
 const haveKazoo = requireKazoo();
 const haveZkCli = requireZkCli();
 const haveCliMt = requireCliMt();
-
-function expectAllPassed(results: CheckResult[], atLeast: number): void {
-  const failed = results.filter((r) => !r.ok);
-  expect(failed, JSON.stringify(failed, null, 2)).toEqual([]);
-  expect(results.length).toBeGreaterThanOrEqual(atLeast);
-}
 
 describe('third-party clients against a standalone ZooLab server', () => {
   let node: InProcessServer;

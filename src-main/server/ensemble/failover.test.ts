@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ZooKeeperClient } from '../../client/client';
 import { DEFAULT_SPEC } from '../../lab/cluster-config';
 import { Cluster, type ClusterStatus } from '../../lab/cluster';
-import { cleanUpClusterDir, labCommand, tempClusterDir } from '../../lab/test-support';
+import { cleanUpClusterDir, labCommand, statusUntil, tempClusterDir } from '../../lab/test-support';
 import { haveBuiltCli } from '../testing/server-process';
 import { expectEveryServerHas, startWriteLoad } from '../testing/write-load';
 
@@ -26,16 +26,6 @@ async function upCluster(nodes: number, observers = 0, extraConfig?: Record<stri
     { ...DEFAULT_SPEC, nodes, observers, tickTime: 200, initLimit: 10, syncLimit: 5, extraConfig }, { command: labCommand });
   await cluster.up({ timeoutMs: 60_000 });
   return cluster;
-}
-
-async function statusUntil(cluster: Cluster, ok: (s: ClusterStatus) => boolean, what: string, timeoutMs = 30_000): Promise<ClusterStatus> {
-  let last = null as ClusterStatus | null;
-  try {
-    await vi.waitUntil(async () => ok((last = await cluster.status())), { timeout: timeoutMs, interval: 200 });
-  } catch {
-    throw new Error(`${what}: not within ${timeoutMs} ms; last status ${JSON.stringify(last?.servers)}`);
-  }
-  return last!;
 }
 
 const leaderOf = (s: ClusterStatus) => s.servers.find((x) => x.role === 'leader');

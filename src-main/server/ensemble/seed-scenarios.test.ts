@@ -11,9 +11,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ZooKeeperClient } from '../../client/client';
 import { DEFAULT_SPEC } from '../../lab/cluster-config';
-import { Cluster, type ClusterStatus } from '../../lab/cluster';
+import { Cluster } from '../../lab/cluster';
 import type { LinkRelays } from '../../lab/link-relays';
-import { cleanUpClusterDir, labCommand, tempClusterDir } from '../../lab/test-support';
+import { cleanUpClusterDir, labCommand, statusUntil, tempClusterDir } from '../../lab/test-support';
 import { haveBuiltCli } from '../testing/server-process';
 
 /** Long enough that nothing held back gets through before the leader is killed. */
@@ -34,13 +34,6 @@ async function relayedCluster(): Promise<{ cluster: Cluster; relays: LinkRelays 
   });
   await cluster.up({ timeoutMs: 60_000 });
   return { cluster, relays };
-}
-
-async function statusUntil(cluster: Cluster, ok: (s: ClusterStatus) => boolean, what: string): Promise<ClusterStatus> {
-  let last = null as ClusterStatus | null;
-  await vi.waitUntil(async () => ok((last = await cluster.status())), { timeout: 30_000, interval: 200 })
-    .catch(() => { throw new Error(`${what}: not within 30 s; last status ${JSON.stringify(last?.servers)}`); });
-  return last!;
 }
 
 async function client(port: number): Promise<ZooKeeperClient> {

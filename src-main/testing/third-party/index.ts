@@ -8,3 +8,4 @@ export { parseZkCliStat, requireZkCli, runZkCliScript, type ZkCliEvent, type ZkC
 export { runZkCliSuite, type ZkCliSuiteOptions } from './zkcli-suite';
 export { requireCliMt, runCliMt, type CliMtEvent, type CliMtOptions, type CliMtRun } from './cli-mt';
 export { runCliMtSuite, type CliMtSuiteOptions } from './cli-mt-suite';
+export { expectAllPassed } from './expect-all-passed';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePorts, requireApacheZooKeeper, startEnsemble, startZooKeeper, type ApacheEnsemble, type ApacheZooKeeper } from '../apache-zk';
 import {
   requireCliMt, requireKazoo, requireZkCli, runCliMt, runCliMtSuite, runKazooRecipes, runZkCliScript, runZkCliSuite,
-  type CheckResult,
+  expectAllPassed,
 } from '.';
 
 const haveZooKeeper = requireApacheZooKeeper();
@@ -16,12 +16,6 @@ const extraConfig = { extendedTypesEnabled: 'true' };
 const kazooChecks = ['connect', 'crud', 'ephemeral_sequential', 'one_shot_watches', 'data_watch', 'children_watch',
   'transaction', 'session_close', 'acl', 'lock', 'semaphore', 'election', 'counter', 'barrier', 'double_barrier', 'queue',
   'locking_queue', 'party', 'tree_cache'];
-
-function expectAllPassed(results: CheckResult[], atLeast: number): void {
-  const failed = results.filter((r) => !r.ok);
-  expect(failed, JSON.stringify(failed, null, 2)).toEqual([]);
-  expect(results.length).toBeGreaterThanOrEqual(atLeast);
-}
 
 describe.skipIf(!haveZooKeeper)('third-party clients against a standalone Apache ZooKeeper 3.8', () => {
   let zk: ApacheZooKeeper;
